@@ -1,0 +1,1 @@
+"""Generated Sprinklr models, operations and tool catalog."""

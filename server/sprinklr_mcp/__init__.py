@@ -1,0 +1,1 @@
+"""Async client, token broker and MCP server for the Sprinklr REST API."""
