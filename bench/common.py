@@ -1,0 +1,79 @@
+"""Options and result shapes shared by every benchmark."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BenchOptions",
+    "MissingPart",
+    "missing",
+    "profile_async",
+    "target",
+]
+
+
+class MissingPart(Exception):
+    """A part of the project that a benchmark needs has not landed or does not start."""
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    quick: bool
+    repeats: int | None
+    log_dir: Path
+
+    def rounds(self, full: int, quick: int) -> int:
+        if self.repeats is not None:
+            return self.repeats
+        return quick if self.quick else full
+
+    def count(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+
+def missing(reason: str) -> dict[str, Any]:
+    return {"status": "missing", "reason": reason}
+
+
+def target(
+    name: str, limit: str, value: float | None, met: bool | None
+) -> dict[str, Any]:
+    """One checked target: ``limit`` in words, the measured value, whether it holds."""
+    return {"target": name, "limit": limit, "value": value, "met": met}
+
+
+async def profile_async(
+    work: Callable[[], Awaitable[object]], *, top: int = 25
+) -> list[str]:
+    """Run ``work`` under cProfile and return the heaviest functions by own time.
+
+    Everything the event loop runs meanwhile in this thread is profiled too, which
+    is the point: transport, parsing and validation all show up.
+    """
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        await work()
+    finally:
+        profiler.disable()
+
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer)
+    stats.sort_stats("tottime").print_stats(top)
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    start = next(
+        (
+            index
+            for index, line in enumerate(lines)
+            if line.lstrip().startswith("ncalls")
+        ),
+        0,
+    )
+    return [line for line in lines[start:] if line.strip()]
