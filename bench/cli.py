@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="(re)create .tools/bench-venv from the pinned list, then exit",
     )
+    parser.add_argument(
+        "--without-fastmcp",
+        action="store_true",
+        help="leave FastMCP out, so that .tools/bench-venv is neither needed nor made",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     return parser
 
@@ -135,7 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.benchmarks or list(BENCHMARKS)
 
     log_dir = Path(tempfile.mkdtemp(prefix="sprinklr-bench-"))
-    options = BenchOptions(quick=args.quick, repeats=args.repeats, log_dir=log_dir)
+    options = BenchOptions(
+        quick=args.quick,
+        repeats=args.repeats,
+        log_dir=log_dir,
+        with_fastmcp=not args.without_fastmcp,
+    )
     record = RunRecord(quick=args.quick, argv=arguments)
     record.data["server_logs"] = str(log_dir)
     asyncio.run(run_all(names, options, record))

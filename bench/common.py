@@ -28,6 +28,7 @@ class BenchOptions:
     quick: bool
     repeats: int | None
     log_dir: Path
+    with_fastmcp: bool = True
 
     def rounds(self, full: int, quick: int) -> int:
         if self.repeats is not None:

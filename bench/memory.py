@@ -1,0 +1,82 @@
+"""Item 5: resident memory of the sprinklr-mcp server after 1,000 and 100,000 calls.
+
+The server runs over stdio against the sandbox in another process, so the
+sandbox's own state does not count. Calls alternate between the contender's
+benchmark tools. RSS is read with psutil between batches, after the server has
+answered every call so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import psutil
+
+from bench import project
+from bench.common import BenchOptions, MissingPart, target
+from bench.contenders import stdio_session
+
+__all__ = ["run"]
+
+logger = logging.getLogger(__name__)
+
+TARGET_GROWTH_MIB = 10.0
+
+
+def server_process(marker: str) -> psutil.Process:
+    """Return this process's child whose command line contains ``marker``."""
+    for child in psutil.Process().children(recursive=False):
+        try:
+            if any(marker in part for part in child.cmdline()):
+                return child
+        except psutil.NoSuchProcess:
+            continue
+    raise RuntimeError(f"no child process runs {marker!r}")
+
+
+async def run(options: BenchOptions) -> dict[str, Any]:
+    early = options.count(full=1_000, quick=100)
+    late = options.count(full=100_000, quick=1_000)
+    checkpoints = sorted({early, *range(late // 10, late + 1, late // 10)})
+
+    notes: list[str] = []
+    async with project.benchmark_setup(options) as setup:
+        ours = [c for c in setup.contenders(notes) if c.name == "sprinklr_mcp"]
+        if not ours:
+            raise MissingPart("; ".join(notes) or "sprinklr-mcp server not available")
+        contender = ours[0]
+        async with stdio_session(contender, options.log_dir) as client:
+            process = server_process(setup.server_marker)
+            rss_mib: dict[int, float] = {0: process.memory_info().rss / 2**20}
+            started = time.perf_counter()
+            done = 0
+            for checkpoint in checkpoints:
+                while done < checkpoint:
+                    result = await client.call_tool(contender.tool, contender.arguments)
+                    if result.is_error:
+                        raise RuntimeError(f"tool call {done} failed: {result.content}")
+                    done += 1
+                rss_mib[checkpoint] = round(process.memory_info().rss / 2**20, 2)
+                logger.info("memory: %d calls, %.1f MiB", done, rss_mib[checkpoint])
+            seconds = time.perf_counter() - started
+
+    growth = round(rss_mib[late] - rss_mib[early], 2)
+    return {
+        "status": "ok",
+        "transport": "stdio",
+        "tool": contender.tool,
+        "calls": late,
+        "calls_seconds": round(seconds, 1),
+        "rss_mib_by_calls": {str(k): v for k, v in sorted(rss_mib.items())},
+        "growth_mib": growth,
+        "targets": [
+            target(
+                f"rss_growth_{early}_to_{late}",
+                f"< {TARGET_GROWTH_MIB} MiB",
+                growth,
+                growth < TARGET_GROWTH_MIB,
+            )
+        ],
+    }
