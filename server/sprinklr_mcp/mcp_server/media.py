@@ -1,0 +1,390 @@
+"""Resolve the media sources that upload tools accept: a local file, a URL or base64.
+
+A tool argument that carries a file is an object with exactly one of ``path``,
+``url`` or ``base64``, plus an optional ``fileName`` and ``contentType``.
+Every source is read into memory, bounded by the policy's size limits, so that
+the upload request sends bytes that were checked and cannot change afterwards.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import logging
+import mimetypes
+import os
+import socket
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from sprinklr_generated.protocol import FileUpload
+
+__all__ = [
+    "MEDIA_SOURCE_SCHEMA",
+    "MediaError",
+    "MediaPolicy",
+    "parse_networks",
+    "resolve_media",
+]
+
+logger = logging.getLogger(__name__)
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+MEDIA_SOURCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "The file to upload. Give exactly one of path (a file inside a directory "
+        "the server operator allowed), url (http or https, downloaded by the "
+        "server) or base64 (small files only)."
+    ),
+    "properties": {
+        "path": {
+            "type": "string",
+            "description": "Absolute path, or a path relative to the first allowed "
+            "media directory.",
+        },
+        "url": {
+            "type": "string",
+            "description": "http or https URL that the server downloads.",
+        },
+        "base64": {
+            "type": "string",
+            "description": "The file content, base64-encoded.",
+        },
+        "fileName": {
+            "type": "string",
+            "description": "Name to give the file in Sprinklr; defaults to the "
+            "path's or URL's last segment.",
+        },
+        "contentType": {
+            "type": "string",
+            "description": "MIME type; guessed from the file name when omitted.",
+        },
+    },
+    "additionalProperties": False,
+}
+
+_SOURCE_KEYS = ("path", "url", "base64")
+_MAX_REDIRECTS = 5
+_DEFAULT_FILE_NAME = "upload.bin"
+_PROC_FD = Path("/proc/self/fd")
+
+
+class MediaError(ValueError):
+    """A media source that is invalid, not allowed or could not be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaPolicy:
+    """What the operator allows upload tools to read.
+
+    ``allowed_dirs`` empty means local paths are rejected. Sizes are in bytes,
+    ``url_timeout`` in seconds. Private, loopback, link-local and other
+    non-public addresses are rejected for URLs unless they fall inside one of
+    ``url_allowed_networks``.
+    """
+
+    allowed_dirs: tuple[Path, ...] = ()
+    max_file_bytes: int = 25 * 1024 * 1024
+    max_base64_bytes: int = 1024 * 1024
+    url_timeout: float = 30.0
+    url_allowed_networks: tuple[IpNetwork, ...] = field(default=())
+
+    def address_allowed(self, address: str) -> bool:
+        """Return whether a download may connect to this IP address."""
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if any(ip in network for network in self.url_allowed_networks):
+            return True
+        return ip.is_global and not ip.is_multicast
+
+
+async def resolve_media(
+    source: Any, policy: MediaPolicy, *, argument: str = "file"
+) -> FileUpload:
+    """Read one media source into a ``FileUpload``.
+
+    Raises ``MediaError`` with a message that names ``argument`` and says what
+    to change.
+    """
+    if not isinstance(source, dict):
+        raise MediaError(
+            f"{argument}: expected an object with one of path, url or base64"
+        )
+
+    given = [key for key in _SOURCE_KEYS if source.get(key) is not None]
+    if len(given) != 1:
+        raise MediaError(
+            f"{argument}: give exactly one of path, url or base64 "
+            f"(got {', '.join(given) if given else 'none'})"
+        )
+    file_name = source.get("fileName")
+    content_type = source.get("contentType")
+
+    if given[0] == "path":
+        content, default_name = _read_local_file(source["path"], policy, argument)
+    elif given[0] == "url":
+        content, default_name, received_type = await _download(
+            source["url"], policy, argument
+        )
+        content_type = content_type or received_type
+    else:
+        content = _decode_base64(source["base64"], policy, argument)
+        default_name = _DEFAULT_FILE_NAME
+
+    name = file_name or default_name
+    if content_type is None:
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileUpload(filename=name, content=content, content_type=content_type)
+
+
+def _read_local_file(
+    raw_path: Any, policy: MediaPolicy, argument: str
+) -> tuple[bytes, str]:
+    """Read a file that lies inside an allowed directory after resolving symlinks."""
+    if not isinstance(raw_path, str) or not raw_path:
+        raise MediaError(f"{argument}.path: expected a non-empty string")
+    if not policy.allowed_dirs:
+        raise MediaError(
+            f"{argument}.path: reading local files is disabled on this server; "
+            "the operator can allow a directory with --media-dir, or send url or "
+            "base64 instead"
+        )
+
+    roots = [Path(os.path.realpath(directory)) for directory in policy.allowed_dirs]
+    candidate = Path(raw_path).expanduser()
+    if not candidate.is_absolute():
+        candidate = roots[0] / candidate
+    resolved = Path(os.path.realpath(candidate))
+    if not _inside(candidate, roots):
+        raise MediaError(
+            f"{argument}.path: {raw_path!r} is outside the allowed media "
+            f"directories ({', '.join(str(root) for root in roots)})"
+        )
+
+    try:
+        descriptor = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise MediaError(f"{argument}.path: file {raw_path!r} not found") from None
+    except OSError as error:
+        raise MediaError(
+            f"{argument}.path: cannot open {raw_path!r}: {error.strerror}"
+        ) from None
+
+    try:
+        # The path was checked before opening; check the opened file again so
+        # that a symlink swapped in between cannot redirect the read.
+        if _PROC_FD.is_dir() and not _inside(_PROC_FD / str(descriptor), roots):
+            raise MediaError(
+                f"{argument}.path: {raw_path!r} changed while it was opened"
+            )
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise MediaError(f"{argument}.path: {raw_path!r} is not a regular file")
+        if info.st_size > policy.max_file_bytes:
+            raise MediaError(
+                f"{argument}.path: {raw_path!r} has {info.st_size} bytes, more "
+                f"than the limit of {policy.max_file_bytes}"
+            )
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            content = handle.read(policy.max_file_bytes + 1)
+    finally:
+        os.close(descriptor)
+
+    if len(content) > policy.max_file_bytes:
+        raise MediaError(
+            f"{argument}.path: {raw_path!r} is larger than the limit of "
+            f"{policy.max_file_bytes} bytes"
+        )
+    return content, candidate.name
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    """Return whether ``path``, with every symlink resolved, lies under a root."""
+    resolved = Path(os.path.realpath(path))
+    return any(resolved.is_relative_to(root) for root in roots)
+
+
+def _decode_base64(encoded: Any, policy: MediaPolicy, argument: str) -> bytes:
+    if not isinstance(encoded, str):
+        raise MediaError(f"{argument}.base64: expected a string")
+
+    compact = "".join(encoded.split())
+    if compact.startswith("data:") and "," in compact:
+        compact = compact.split(",", 1)[1]
+    # Four base64 characters carry three bytes; check before decoding so an
+    # oversized value is rejected without allocating it.
+    if len(compact) * 3 // 4 > policy.max_base64_bytes + 2:
+        raise MediaError(
+            f"{argument}.base64: content is larger than the limit of "
+            f"{policy.max_base64_bytes} bytes; send a url or a path instead"
+        )
+
+    try:
+        content = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise MediaError(f"{argument}.base64: not valid base64") from None
+    if len(content) > policy.max_base64_bytes:
+        raise MediaError(
+            f"{argument}.base64: content has {len(content)} bytes, more than the "
+            f"limit of {policy.max_base64_bytes}; send a url or a path instead"
+        )
+    return content
+
+
+class _CheckedResolver(AbstractResolver):
+    """Resolve names and drop every address that the policy does not allow."""
+
+    def __init__(self, policy: MediaPolicy) -> None:
+        self._policy = policy
+        self._inner = DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        allowed = [
+            item for item in results if self._policy.address_allowed(item["host"])
+        ]
+        if not allowed:
+            raise _BlockedAddress(host)
+        return allowed
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class _BlockedAddress(OSError):
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host} resolves only to private or loopback addresses")
+        self.host = host
+
+
+def _check_url(url: str, policy: MediaPolicy, argument: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise MediaError(
+            f"{argument}.url: scheme {parts.scheme or '(none)'!r} is not allowed; "
+            "use http or https"
+        )
+    if not parts.hostname:
+        raise MediaError(f"{argument}.url: {url!r} has no host")
+    if parts.username or parts.password:
+        raise MediaError(f"{argument}.url: URLs with credentials are not allowed")
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return
+    if not policy.address_allowed(str(literal)):
+        raise MediaError(
+            f"{argument}.url: address {parts.hostname} is private, loopback or "
+            "reserved, and the server does not allow downloads from it"
+        )
+
+
+def _name_from_url(url: str) -> str:
+    last = PurePosixPath(unquote(urlsplit(url).path)).name
+    return last or _DEFAULT_FILE_NAME
+
+
+async def _download(
+    url: Any, policy: MediaPolicy, argument: str
+) -> tuple[bytes, str, str | None]:
+    """Download a URL without following redirects into disallowed addresses."""
+    if not isinstance(url, str) or not url:
+        raise MediaError(f"{argument}.url: expected a non-empty string")
+
+    timeout = aiohttp.ClientTimeout(total=policy.url_timeout)
+    connector = aiohttp.TCPConnector(
+        resolver=_CheckedResolver(policy), use_dns_cache=False
+    )
+    current = url
+    try:
+        async with aiohttp.ClientSession(
+            connector=connector, timeout=timeout, trust_env=False
+        ) as session:
+            for _ in range(_MAX_REDIRECTS + 1):
+                _check_url(current, policy, argument)
+                async with session.get(current, allow_redirects=False) as response:
+                    if response.status in (301, 302, 303, 307, 308):
+                        location = response.headers.get("Location")
+                        if not location:
+                            raise MediaError(
+                                f"{argument}.url: redirect without a Location header"
+                            )
+                        current = urljoin(current, location)
+                        continue
+                    if response.status != 200:
+                        raise MediaError(
+                            f"{argument}.url: download failed with HTTP "
+                            f"{response.status}"
+                        )
+                    content = await _read_bounded(response, policy, argument)
+                    return content, _name_from_url(current), response.content_type
+            raise MediaError(f"{argument}.url: more than {_MAX_REDIRECTS} redirects")
+    except TimeoutError:
+        raise MediaError(
+            f"{argument}.url: download timed out after {policy.url_timeout:g} s"
+        ) from None
+    except aiohttp.ClientConnectorError as error:
+        # aiohttp wraps the resolver's exception in the connector error.
+        if isinstance(error.os_error, _BlockedAddress):
+            raise MediaError(
+                f"{argument}.url: {error.os_error.host} resolves only to private, "
+                "loopback or reserved addresses, and the server does not allow "
+                "downloads from them"
+            ) from None
+        logger.info("media download failed: %s", type(error).__name__)
+        raise MediaError(
+            f"{argument}.url: could not connect ({type(error).__name__})"
+        ) from None
+    except aiohttp.ClientError as error:
+        logger.info("media download failed: %s", type(error).__name__)
+        raise MediaError(
+            f"{argument}.url: download failed ({type(error).__name__})"
+        ) from None
+
+
+async def _read_bounded(
+    response: aiohttp.ClientResponse, policy: MediaPolicy, argument: str
+) -> bytes:
+    limit = policy.max_file_bytes
+    if response.content_length is not None and response.content_length > limit:
+        raise MediaError(
+            f"{argument}.url: the file has {response.content_length} bytes, more "
+            f"than the limit of {limit}"
+        )
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        received += len(chunk)
+        if received > limit:
+            raise MediaError(
+                f"{argument}.url: the file is larger than the limit of {limit} bytes"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_networks(values: Sequence[str]) -> tuple[IpNetwork, ...]:
+    """Parse CIDR strings such as ``10.0.0.0/8``; a bad one raises ``ValueError``."""
+    networks: list[IpNetwork] = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"invalid network {value!r}; expected CIDR such as 10.0.0.0/8"
+            ) from None
+    return tuple(networks)

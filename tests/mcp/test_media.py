@@ -1,0 +1,244 @@
+"""Media sources: allowed directories, URL address checks and size limits."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from sprinklr_mcp.mcp_server.media import MediaError, MediaPolicy, resolve_media
+
+LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "photo.png").write_bytes(b"\x89PNG fake image")
+    (tmp_path / "secret.txt").write_text("not for upload")
+    return allowed
+
+
+@pytest.fixture
+async def web_server() -> AsyncIterator[TestServer]:
+    async def file(_: web.Request) -> web.Response:
+        return web.Response(body=b"downloaded bytes", content_type="image/jpeg")
+
+    async def big(_: web.Request) -> web.Response:
+        return web.Response(body=b"x" * 5000, content_type="application/octet-stream")
+
+    async def redirect_to(request: web.Request) -> web.Response:
+        raise web.HTTPFound(request.query["to"])
+
+    app = web.Application()
+    app.router.add_get("/files/cat.jpg", file)
+    app.router.add_get("/big", big)
+    app.router.add_get("/redirect", redirect_to)
+    async with TestServer(app, host="127.0.0.1") as server:
+        yield server
+
+
+async def test_path_inside_allowed_directory(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    upload = await resolve_media({"path": str(media_dir / "photo.png")}, policy)
+
+    assert upload.content == b"\x89PNG fake image"
+    assert upload.filename == "photo.png"
+    assert upload.content_type == "image/png"
+
+
+async def test_relative_path_resolves_in_first_directory(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    upload = await resolve_media({"path": "photo.png", "fileName": "x.png"}, policy)
+
+    assert upload.content == b"\x89PNG fake image"
+    assert upload.filename == "x.png"
+
+
+async def test_path_traversal_rejected(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    with pytest.raises(MediaError, match="outside the allowed media directories"):
+        await resolve_media({"path": "../secret.txt"}, policy)
+    with pytest.raises(MediaError, match="outside the allowed media directories"):
+        await resolve_media({"path": str(media_dir / ".." / "secret.txt")}, policy)
+
+
+async def test_symlink_escape_rejected(media_dir: Path) -> None:
+    (media_dir / "link.txt").symlink_to(media_dir.parent / "secret.txt")
+    (media_dir / "linked-dir").symlink_to(media_dir.parent)
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    with pytest.raises(MediaError, match="outside the allowed media directories"):
+        await resolve_media({"path": "link.txt"}, policy)
+    with pytest.raises(MediaError, match="outside the allowed media directories"):
+        await resolve_media({"path": "linked-dir/secret.txt"}, policy)
+
+
+async def test_symlink_inside_directory_allowed(media_dir: Path) -> None:
+    (media_dir / "alias.png").symlink_to(media_dir / "photo.png")
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    upload = await resolve_media({"path": "alias.png"}, policy)
+
+    assert upload.content == b"\x89PNG fake image"
+    assert upload.filename == "alias.png"
+
+
+async def test_paths_rejected_without_media_dir(media_dir: Path) -> None:
+    with pytest.raises(MediaError, match="--media-dir"):
+        await resolve_media({"path": str(media_dir / "photo.png")}, MediaPolicy())
+
+
+async def test_missing_file_and_directory_rejected(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    with pytest.raises(MediaError, match="not found"):
+        await resolve_media({"path": "nope.png"}, policy)
+    (media_dir / "folder").mkdir()
+    with pytest.raises(MediaError, match="not a regular file"):
+        await resolve_media({"path": "folder"}, policy)
+
+
+async def test_oversized_file_rejected(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,), max_file_bytes=4)
+
+    with pytest.raises(MediaError, match="more than the limit of 4"):
+        await resolve_media({"path": "photo.png"}, policy)
+
+
+async def test_exactly_one_source_required() -> None:
+    with pytest.raises(MediaError, match="exactly one of path, url or base64"):
+        await resolve_media({}, MediaPolicy())
+    with pytest.raises(MediaError, match=r"got path, base64"):
+        await resolve_media({"path": "a", "base64": "AA=="}, MediaPolicy())
+    with pytest.raises(MediaError, match="expected an object"):
+        await resolve_media("photo.png", MediaPolicy())
+
+
+async def test_base64_decoded() -> None:
+    encoded = base64.b64encode(b"hello").decode()
+
+    upload = await resolve_media(
+        {"base64": encoded, "fileName": "hello.txt"}, MediaPolicy()
+    )
+
+    assert upload.content == b"hello"
+    assert upload.content_type == "text/plain"
+
+
+async def test_base64_data_url_accepted() -> None:
+    encoded = "data:image/png;base64," + base64.b64encode(b"png").decode()
+
+    upload = await resolve_media({"base64": encoded}, MediaPolicy())
+
+    assert upload.content == b"png"
+
+
+async def test_oversized_base64_rejected() -> None:
+    policy = MediaPolicy(max_base64_bytes=1024)
+    encoded = base64.b64encode(os.urandom(4096)).decode()
+
+    with pytest.raises(MediaError, match="larger than the limit of 1024 bytes"):
+        await resolve_media({"base64": encoded}, policy)
+
+
+async def test_base64_just_over_limit_rejected() -> None:
+    policy = MediaPolicy(max_base64_bytes=10)
+    encoded = base64.b64encode(b"x" * 11).decode()
+
+    with pytest.raises(MediaError, match="limit of 10"):
+        await resolve_media({"base64": encoded}, policy)
+
+
+async def test_invalid_base64_rejected() -> None:
+    with pytest.raises(MediaError, match="not valid base64"):
+        await resolve_media({"base64": "@@not base64@@"}, MediaPolicy())
+
+
+async def test_loopback_url_rejected_by_default(web_server: TestServer) -> None:
+    url = str(web_server.make_url("/files/cat.jpg"))
+
+    with pytest.raises(MediaError, match="private, loopback or reserved"):
+        await resolve_media({"url": url}, MediaPolicy())
+
+
+async def test_private_addresses_rejected() -> None:
+    for url in (
+        "http://10.1.2.3/a.png",
+        "http://192.168.0.1/a.png",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/a.png",
+        "http://0.0.0.0/a.png",
+    ):
+        with pytest.raises(MediaError, match="private, loopback or reserved"):
+            await resolve_media({"url": url}, MediaPolicy())
+
+
+async def test_name_resolving_to_loopback_rejected(web_server: TestServer) -> None:
+    url = f"http://localhost:{web_server.port}/files/cat.jpg"
+
+    with pytest.raises(MediaError, match="resolves only to private"):
+        await resolve_media({"url": url}, MediaPolicy())
+
+
+async def test_other_schemes_rejected() -> None:
+    for url in ("file:///etc/passwd", "ftp://example.com/a", "gopher://x"):
+        with pytest.raises(MediaError, match="use http or https"):
+            await resolve_media({"url": url}, MediaPolicy())
+
+
+async def test_allowed_network_downloads(web_server: TestServer) -> None:
+    policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
+    url = str(web_server.make_url("/files/cat.jpg"))
+
+    upload = await resolve_media({"url": url}, policy)
+
+    assert upload.content == b"downloaded bytes"
+    assert upload.filename == "cat.jpg"
+    assert upload.content_type == "image/jpeg"
+
+
+async def test_redirect_into_disallowed_address_rejected(
+    web_server: TestServer,
+) -> None:
+    policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
+    target = f"http://127.0.0.2:{web_server.port}/files/cat.jpg"
+    url = str(web_server.make_url("/redirect").with_query(to=target))
+
+    with pytest.raises(MediaError, match=r"127\.0\.0\.2 is private, loopback"):
+        await resolve_media({"url": url}, policy)
+
+
+async def test_redirect_inside_allowed_network_followed(
+    web_server: TestServer,
+) -> None:
+    policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
+    url = str(web_server.make_url("/redirect").with_query(to="/files/cat.jpg"))
+
+    upload = await resolve_media({"url": url}, policy)
+
+    assert upload.content == b"downloaded bytes"
+
+
+async def test_oversized_download_rejected(web_server: TestServer) -> None:
+    policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY, max_file_bytes=100)
+
+    with pytest.raises(MediaError, match="more than the limit of 100"):
+        await resolve_media({"url": str(web_server.make_url("/big"))}, policy)
+
+
+async def test_failed_download_names_status(web_server: TestServer) -> None:
+    policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
+
+    with pytest.raises(MediaError, match="HTTP 404"):
+        await resolve_media({"url": str(web_server.make_url("/missing"))}, policy)
