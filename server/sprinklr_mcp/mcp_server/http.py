@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -199,6 +200,20 @@ def build_http_app(server: Server[Any], options: HttpOptions) -> ASGIApp:
     return _GuardMiddleware(app, guard)
 
 
+class _NotifyingServer(uvicorn.Server):
+    """A uvicorn server that sets ``startup_done`` once it listens or failed to."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.startup_done = anyio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.startup_done.set()
+
+
 async def serve_http(
     server: Server[Any],
     options: HttpOptions,
@@ -215,23 +230,48 @@ async def serve_http(
         access_log=False,
         lifespan="on",
         server_header=False,
+        timeout_graceful_shutdown=5,
     )
-    http_server = uvicorn.Server(config)
+    http_server = _NotifyingServer(config)
+    stopped = anyio.Event()
+    startup_failed = False
 
+    async def run() -> None:
+        nonlocal startup_failed
+        try:
+            # Shielded so that cancelling serve_http shuts uvicorn down through
+            # should_exit, which closes its sockets, instead of abandoning it.
+            with anyio.CancelScope(shield=True):
+                await http_server.serve()
+        except SystemExit:
+            # uvicorn exits the process when it cannot bind; report it instead.
+            startup_failed = True
+        finally:
+            stopped.set()
+            http_server.startup_done.set()
+
+    listening = False
     async with anyio.create_task_group() as group:
-        group.start_soon(http_server.serve)
-        while not http_server.started:
-            if http_server.should_exit:
-                group.cancel_scope.cancel()
-                raise OSError(
-                    f"could not listen on {options.host}:{options.port}; is the "
-                    "port in use?"
-                )
-            await anyio.sleep(0.02)
-        port = http_server.servers[0].sockets[0].getsockname()[1]
-        url = options.url(port)
-        logger.info("MCP server listening on %s", url)
-        if on_ready is not None:
-            outcome = on_ready(url)
-            if outcome is not None:
-                await outcome
+        group.start_soon(run)
+        try:
+            await http_server.startup_done.wait()
+            listening = http_server.started and not stopped.is_set()
+            if listening:
+                port = http_server.servers[0].sockets[0].getsockname()[1]
+                url = options.url(port)
+                logger.info("MCP server listening on %s", url)
+                if on_ready is not None:
+                    outcome = on_ready(url)
+                    if outcome is not None:
+                        await outcome
+                await stopped.wait()
+        finally:
+            http_server.should_exit = True
+            with anyio.CancelScope(shield=True):
+                await stopped.wait()
+
+    if not listening:
+        raise OSError(
+            f"could not listen on {options.host}:{options.port}"
+            + ("; is the port in use?" if startup_failed else "")
+        )
