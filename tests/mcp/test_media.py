@@ -48,7 +48,7 @@ async def web_server() -> AsyncIterator[TestServer]:
 async def test_path_inside_allowed_directory(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
-    upload = await resolve_media({"path": str(media_dir / "photo.png")}, policy)
+    upload = await resolve_media({"filePath": str(media_dir / "photo.png")}, policy)
 
     assert upload.content == b"\x89PNG fake image"
     assert upload.filename == "photo.png"
@@ -58,7 +58,7 @@ async def test_path_inside_allowed_directory(media_dir: Path) -> None:
 async def test_relative_path_resolves_in_first_directory(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
-    upload = await resolve_media({"path": "photo.png", "fileName": "x.png"}, policy)
+    upload = await resolve_media({"filePath": "photo.png", "fileName": "x.png"}, policy)
 
     assert upload.content == b"\x89PNG fake image"
     assert upload.filename == "x.png"
@@ -68,9 +68,9 @@ async def test_path_traversal_rejected(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
     with pytest.raises(MediaError, match="outside the allowed media directories"):
-        await resolve_media({"path": "../secret.txt"}, policy)
+        await resolve_media({"filePath": "../secret.txt"}, policy)
     with pytest.raises(MediaError, match="outside the allowed media directories"):
-        await resolve_media({"path": str(media_dir / ".." / "secret.txt")}, policy)
+        await resolve_media({"filePath": str(media_dir / ".." / "secret.txt")}, policy)
 
 
 async def test_symlink_escape_rejected(media_dir: Path) -> None:
@@ -79,16 +79,16 @@ async def test_symlink_escape_rejected(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
     with pytest.raises(MediaError, match="outside the allowed media directories"):
-        await resolve_media({"path": "link.txt"}, policy)
+        await resolve_media({"filePath": "link.txt"}, policy)
     with pytest.raises(MediaError, match="outside the allowed media directories"):
-        await resolve_media({"path": "linked-dir/secret.txt"}, policy)
+        await resolve_media({"filePath": "linked-dir/secret.txt"}, policy)
 
 
 async def test_symlink_inside_directory_allowed(media_dir: Path) -> None:
     (media_dir / "alias.png").symlink_to(media_dir / "photo.png")
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
-    upload = await resolve_media({"path": "alias.png"}, policy)
+    upload = await resolve_media({"filePath": "alias.png"}, policy)
 
     assert upload.content == b"\x89PNG fake image"
     assert upload.filename == "alias.png"
@@ -96,31 +96,33 @@ async def test_symlink_inside_directory_allowed(media_dir: Path) -> None:
 
 async def test_paths_rejected_without_media_dir(media_dir: Path) -> None:
     with pytest.raises(MediaError, match="--media-dir"):
-        await resolve_media({"path": str(media_dir / "photo.png")}, MediaPolicy())
+        await resolve_media({"filePath": str(media_dir / "photo.png")}, MediaPolicy())
 
 
 async def test_missing_file_and_directory_rejected(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,))
 
     with pytest.raises(MediaError, match="not found"):
-        await resolve_media({"path": "nope.png"}, policy)
+        await resolve_media({"filePath": "nope.png"}, policy)
     (media_dir / "folder").mkdir()
     with pytest.raises(MediaError, match="not a regular file"):
-        await resolve_media({"path": "folder"}, policy)
+        await resolve_media({"filePath": "folder"}, policy)
 
 
 async def test_oversized_file_rejected(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,), max_file_bytes=4)
 
     with pytest.raises(MediaError, match="more than the limit of 4"):
-        await resolve_media({"path": "photo.png"}, policy)
+        await resolve_media({"filePath": "photo.png"}, policy)
 
 
 async def test_exactly_one_source_required() -> None:
-    with pytest.raises(MediaError, match="exactly one of path, url or base64"):
+    with pytest.raises(
+        MediaError, match="exactly one of filePath, fileUrl, fileBase64"
+    ):
         await resolve_media({}, MediaPolicy())
-    with pytest.raises(MediaError, match=r"got path, base64"):
-        await resolve_media({"path": "a", "base64": "AA=="}, MediaPolicy())
+    with pytest.raises(MediaError, match=r"got filePath, fileBase64"):
+        await resolve_media({"filePath": "a", "fileBase64": "AA=="}, MediaPolicy())
     with pytest.raises(MediaError, match="expected an object"):
         await resolve_media("photo.png", MediaPolicy())
 
@@ -129,7 +131,7 @@ async def test_base64_decoded() -> None:
     encoded = base64.b64encode(b"hello").decode()
 
     upload = await resolve_media(
-        {"base64": encoded, "fileName": "hello.txt"}, MediaPolicy()
+        {"fileBase64": encoded, "fileName": "hello.txt"}, MediaPolicy()
     )
 
     assert upload.content == b"hello"
@@ -139,7 +141,7 @@ async def test_base64_decoded() -> None:
 async def test_base64_data_url_accepted() -> None:
     encoded = "data:image/png;base64," + base64.b64encode(b"png").decode()
 
-    upload = await resolve_media({"base64": encoded}, MediaPolicy())
+    upload = await resolve_media({"fileBase64": encoded}, MediaPolicy())
 
     assert upload.content == b"png"
 
@@ -149,7 +151,7 @@ async def test_oversized_base64_rejected() -> None:
     encoded = base64.b64encode(os.urandom(4096)).decode()
 
     with pytest.raises(MediaError, match="larger than the limit of 1024 bytes"):
-        await resolve_media({"base64": encoded}, policy)
+        await resolve_media({"fileBase64": encoded}, policy)
 
 
 async def test_base64_just_over_limit_rejected() -> None:
@@ -157,19 +159,19 @@ async def test_base64_just_over_limit_rejected() -> None:
     encoded = base64.b64encode(b"x" * 11).decode()
 
     with pytest.raises(MediaError, match="limit of 10"):
-        await resolve_media({"base64": encoded}, policy)
+        await resolve_media({"fileBase64": encoded}, policy)
 
 
 async def test_invalid_base64_rejected() -> None:
     with pytest.raises(MediaError, match="not valid base64"):
-        await resolve_media({"base64": "@@not base64@@"}, MediaPolicy())
+        await resolve_media({"fileBase64": "@@not base64@@"}, MediaPolicy())
 
 
 async def test_loopback_url_rejected_by_default(web_server: TestServer) -> None:
     url = str(web_server.make_url("/files/cat.jpg"))
 
     with pytest.raises(MediaError, match="private, loopback or reserved"):
-        await resolve_media({"url": url}, MediaPolicy())
+        await resolve_media({"fileUrl": url}, MediaPolicy())
 
 
 async def test_private_addresses_rejected() -> None:
@@ -181,27 +183,27 @@ async def test_private_addresses_rejected() -> None:
         "http://0.0.0.0/a.png",
     ):
         with pytest.raises(MediaError, match="private, loopback or reserved"):
-            await resolve_media({"url": url}, MediaPolicy())
+            await resolve_media({"fileUrl": url}, MediaPolicy())
 
 
 async def test_name_resolving_to_loopback_rejected(web_server: TestServer) -> None:
     url = f"http://localhost:{web_server.port}/files/cat.jpg"
 
     with pytest.raises(MediaError, match="resolves only to private"):
-        await resolve_media({"url": url}, MediaPolicy())
+        await resolve_media({"fileUrl": url}, MediaPolicy())
 
 
 async def test_other_schemes_rejected() -> None:
     for url in ("file:///etc/passwd", "ftp://example.com/a", "gopher://x"):
         with pytest.raises(MediaError, match="use http or https"):
-            await resolve_media({"url": url}, MediaPolicy())
+            await resolve_media({"fileUrl": url}, MediaPolicy())
 
 
 async def test_allowed_network_downloads(web_server: TestServer) -> None:
     policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
     url = str(web_server.make_url("/files/cat.jpg"))
 
-    upload = await resolve_media({"url": url}, policy)
+    upload = await resolve_media({"fileUrl": url}, policy)
 
     assert upload.content == b"downloaded bytes"
     assert upload.filename == "cat.jpg"
@@ -216,7 +218,7 @@ async def test_redirect_into_disallowed_address_rejected(
     url = str(web_server.make_url("/redirect").with_query(to=target))
 
     with pytest.raises(MediaError, match=r"127\.0\.0\.2 is private, loopback"):
-        await resolve_media({"url": url}, policy)
+        await resolve_media({"fileUrl": url}, policy)
 
 
 async def test_redirect_inside_allowed_network_followed(
@@ -225,7 +227,7 @@ async def test_redirect_inside_allowed_network_followed(
     policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
     url = str(web_server.make_url("/redirect").with_query(to="/files/cat.jpg"))
 
-    upload = await resolve_media({"url": url}, policy)
+    upload = await resolve_media({"fileUrl": url}, policy)
 
     assert upload.content == b"downloaded bytes"
 
@@ -234,11 +236,11 @@ async def test_oversized_download_rejected(web_server: TestServer) -> None:
     policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY, max_file_bytes=100)
 
     with pytest.raises(MediaError, match="more than the limit of 100"):
-        await resolve_media({"url": str(web_server.make_url("/big"))}, policy)
+        await resolve_media({"fileUrl": str(web_server.make_url("/big"))}, policy)
 
 
 async def test_failed_download_names_status(web_server: TestServer) -> None:
     policy = MediaPolicy(url_allowed_networks=LOOPBACK_ONLY)
 
     with pytest.raises(MediaError, match="HTTP 404"):
-        await resolve_media({"url": str(web_server.make_url("/missing"))}, policy)
+        await resolve_media({"fileUrl": str(web_server.make_url("/missing"))}, policy)

@@ -161,44 +161,32 @@ def test_writes_are_never_paged() -> None:
     assert "cursor" not in spec.input_schema.get("properties", {})
 
 
-def test_file_argument_takes_media_source() -> None:
+def test_file_arguments_grouped_by_parameter() -> None:
     spec = ToolSpec.from_catalog(
         entry(
-            "upload_media_bulk",
+            "upload_media",
             "write",
-            input_schema={
-                "type": "object",
-                "properties": {
-                    "files": {"type": "array", "description": "Files to upload."},
-                    "assetType": {"type": "string"},
-                },
-                "required": ["files"],
-                "additionalProperties": False,
-            },
             arguments=[
+                {
+                    "name": key,
+                    "location": "file",
+                    "wire_name": "file",
+                    "python_name": "file",
+                }
+                for key in ("filePath", "fileUrl", "fileBase64", "fileName")
+            ]
+            + [
                 {
                     "name": "files",
                     "location": "file",
                     "wire_name": "files",
                     "python_name": "files",
-                },
-                {
-                    "name": "assetType",
-                    "location": "query",
-                    "wire_name": "assetType",
-                    "python_name": "asset_type",
-                },
+                }
             ],
         )
     )
 
-    files = spec.input_schema["properties"]["files"]
-    assert files["type"] == "array"
-    assert set(files["items"]["properties"]) == {
-        "path",
-        "url",
-        "base64",
-        "fileName",
-        "contentType",
-    }
-    assert [argument.name for argument in spec.file_arguments] == ["files"]
+    groups = spec.file_parameters
+    assert list(groups) == ["file", "files"]
+    assert all(spec.is_flattened_media(argument) for argument in groups["file"])
+    assert not spec.is_flattened_media(groups["files"][0])

@@ -1,7 +1,8 @@
 """Resolve the media sources that upload tools accept: a local file, a URL or base64.
 
-A tool argument that carries a file is an object with exactly one of ``path``,
-``url`` or ``base64``, plus an optional ``fileName`` and ``contentType``.
+A media source is a set of tool arguments with exactly one of ``filePath``,
+``fileUrl`` or ``fileBase64``, plus an optional ``fileName``: flattened into
+the tool's arguments for a single file, or one object per file in a list.
 Every source is read into memory, bounded by the policy's size limits, so that
 the upload request sends bytes that were checked and cannot change afterwards.
 """
@@ -16,7 +17,7 @@ import mimetypes
 import os
 import socket
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,7 +30,8 @@ from aiohttp.resolver import DefaultResolver
 from sprinklr_generated.protocol import FileUpload
 
 __all__ = [
-    "MEDIA_SOURCE_SCHEMA",
+    "MEDIA_KEYS",
+    "SOURCE_KEYS",
     "MediaError",
     "MediaPolicy",
     "parse_networks",
@@ -40,41 +42,12 @@ logger = logging.getLogger(__name__)
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-MEDIA_SOURCE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": (
-        "The file to upload. Give exactly one of path (a file inside a directory "
-        "the server operator allowed), url (http or https, downloaded by the "
-        "server) or base64 (small files only)."
-    ),
-    "properties": {
-        "path": {
-            "type": "string",
-            "description": "Absolute path, or a path relative to the first allowed "
-            "media directory.",
-        },
-        "url": {
-            "type": "string",
-            "description": "http or https URL that the server downloads.",
-        },
-        "base64": {
-            "type": "string",
-            "description": "The file content, base64-encoded.",
-        },
-        "fileName": {
-            "type": "string",
-            "description": "Name to give the file in Sprinklr; defaults to the "
-            "path's or URL's last segment.",
-        },
-        "contentType": {
-            "type": "string",
-            "description": "MIME type; guessed from the file name when omitted.",
-        },
-    },
-    "additionalProperties": False,
-}
-
-_SOURCE_KEYS = ("path", "url", "base64")
+PATH_KEY = "filePath"
+URL_KEY = "fileUrl"
+BASE64_KEY = "fileBase64"
+NAME_KEY = "fileName"
+SOURCE_KEYS = (PATH_KEY, URL_KEY, BASE64_KEY)
+MEDIA_KEYS = (*SOURCE_KEYS, NAME_KEY)
 _MAX_REDIRECTS = 5
 _DEFAULT_FILE_NAME = "upload.bin"
 _PROC_FD = Path("/proc/self/fd")
@@ -111,41 +84,45 @@ class MediaPolicy:
 
 
 async def resolve_media(
-    source: Any, policy: MediaPolicy, *, argument: str = "file"
+    source: Any, policy: MediaPolicy, *, prefix: str = ""
 ) -> FileUpload:
     """Read one media source into a ``FileUpload``.
 
-    Raises ``MediaError`` with a message that names ``argument`` and says what
+    ``prefix`` is put before argument names in messages (``files[2].``).
+    Raises ``MediaError`` with a message that names the argument and says what
     to change.
     """
-    if not isinstance(source, dict):
+    if not isinstance(source, Mapping):
         raise MediaError(
-            f"{argument}: expected an object with one of path, url or base64"
+            f"{prefix.rstrip('.') or 'file'}: expected an object with one of "
+            f"{', '.join(SOURCE_KEYS)}"
         )
 
-    given = [key for key in _SOURCE_KEYS if source.get(key) is not None]
+    given = [key for key in SOURCE_KEYS if source.get(key) is not None]
     if len(given) != 1:
         raise MediaError(
-            f"{argument}: give exactly one of path, url or base64 "
-            f"(got {', '.join(given) if given else 'none'})"
+            f"{prefix}{'/'.join(SOURCE_KEYS)}: give exactly one of "
+            f"{', '.join(SOURCE_KEYS)} (got {', '.join(given) if given else 'none'})"
         )
-    file_name = source.get("fileName")
-    content_type = source.get("contentType")
+    file_name = source.get(NAME_KEY)
+    content_type: str | None = None
 
-    if given[0] == "path":
-        content, default_name = _read_local_file(source["path"], policy, argument)
-    elif given[0] == "url":
-        content, default_name, received_type = await _download(
-            source["url"], policy, argument
+    key = given[0]
+    field_name = f"{prefix}{key}"
+    if key == PATH_KEY:
+        content, default_name = _read_local_file(source[key], policy, field_name)
+    elif key == URL_KEY:
+        content, default_name, content_type = await _download(
+            source[key], policy, field_name
         )
-        content_type = content_type or received_type
     else:
-        content = _decode_base64(source["base64"], policy, argument)
+        content = _decode_base64(source[key], policy, field_name)
         default_name = _DEFAULT_FILE_NAME
 
     name = file_name or default_name
-    if content_type is None:
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    guessed = mimetypes.guess_type(name)[0]
+    if guessed is not None or content_type in (None, "application/octet-stream"):
+        content_type = guessed or "application/octet-stream"
     return FileUpload(filename=name, content=content, content_type=content_type)
 
 
@@ -154,12 +131,12 @@ def _read_local_file(
 ) -> tuple[bytes, str]:
     """Read a file that lies inside an allowed directory after resolving symlinks."""
     if not isinstance(raw_path, str) or not raw_path:
-        raise MediaError(f"{argument}.path: expected a non-empty string")
+        raise MediaError(f"{argument}: expected a non-empty string")
     if not policy.allowed_dirs:
         raise MediaError(
-            f"{argument}.path: reading local files is disabled on this server; "
-            "the operator can allow a directory with --media-dir, or send url or "
-            "base64 instead"
+            f"{argument}: reading local files is disabled on this server; "
+            "the operator can allow a directory with --media-dir, or send fileUrl "
+            "or fileBase64 instead"
         )
 
     roots = [Path(os.path.realpath(directory)) for directory in policy.allowed_dirs]
@@ -169,32 +146,30 @@ def _read_local_file(
     resolved = Path(os.path.realpath(candidate))
     if not _inside(candidate, roots):
         raise MediaError(
-            f"{argument}.path: {raw_path!r} is outside the allowed media "
+            f"{argument}: {raw_path!r} is outside the allowed media "
             f"directories ({', '.join(str(root) for root in roots)})"
         )
 
     try:
         descriptor = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise MediaError(f"{argument}.path: file {raw_path!r} not found") from None
+        raise MediaError(f"{argument}: file {raw_path!r} not found") from None
     except OSError as error:
         raise MediaError(
-            f"{argument}.path: cannot open {raw_path!r}: {error.strerror}"
+            f"{argument}: cannot open {raw_path!r}: {error.strerror}"
         ) from None
 
     try:
         # The path was checked before opening; check the opened file again so
         # that a symlink swapped in between cannot redirect the read.
         if _PROC_FD.is_dir() and not _inside(_PROC_FD / str(descriptor), roots):
-            raise MediaError(
-                f"{argument}.path: {raw_path!r} changed while it was opened"
-            )
+            raise MediaError(f"{argument}: {raw_path!r} changed while it was opened")
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise MediaError(f"{argument}.path: {raw_path!r} is not a regular file")
+            raise MediaError(f"{argument}: {raw_path!r} is not a regular file")
         if info.st_size > policy.max_file_bytes:
             raise MediaError(
-                f"{argument}.path: {raw_path!r} has {info.st_size} bytes, more "
+                f"{argument}: {raw_path!r} has {info.st_size} bytes, more "
                 f"than the limit of {policy.max_file_bytes}"
             )
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
@@ -204,7 +179,7 @@ def _read_local_file(
 
     if len(content) > policy.max_file_bytes:
         raise MediaError(
-            f"{argument}.path: {raw_path!r} is larger than the limit of "
+            f"{argument}: {raw_path!r} is larger than the limit of "
             f"{policy.max_file_bytes} bytes"
         )
     return content, candidate.name
@@ -218,7 +193,7 @@ def _inside(path: Path, roots: Sequence[Path]) -> bool:
 
 def _decode_base64(encoded: Any, policy: MediaPolicy, argument: str) -> bytes:
     if not isinstance(encoded, str):
-        raise MediaError(f"{argument}.base64: expected a string")
+        raise MediaError(f"{argument}: expected a string")
 
     compact = "".join(encoded.split())
     if compact.startswith("data:") and "," in compact:
@@ -227,18 +202,18 @@ def _decode_base64(encoded: Any, policy: MediaPolicy, argument: str) -> bytes:
     # oversized value is rejected without allocating it.
     if len(compact) * 3 // 4 > policy.max_base64_bytes + 2:
         raise MediaError(
-            f"{argument}.base64: content is larger than the limit of "
-            f"{policy.max_base64_bytes} bytes; send a url or a path instead"
+            f"{argument}: content is larger than the limit of "
+            f"{policy.max_base64_bytes} bytes; send fileUrl or filePath instead"
         )
 
     try:
         content = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
-        raise MediaError(f"{argument}.base64: not valid base64") from None
+        raise MediaError(f"{argument}: not valid base64") from None
     if len(content) > policy.max_base64_bytes:
         raise MediaError(
-            f"{argument}.base64: content has {len(content)} bytes, more than the "
-            f"limit of {policy.max_base64_bytes}; send a url or a path instead"
+            f"{argument}: content has {len(content)} bytes, more than the "
+            f"limit of {policy.max_base64_bytes}; send fileUrl or filePath instead"
         )
     return content
 
@@ -275,20 +250,20 @@ def _check_url(url: str, policy: MediaPolicy, argument: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise MediaError(
-            f"{argument}.url: scheme {parts.scheme or '(none)'!r} is not allowed; "
+            f"{argument}: scheme {parts.scheme or '(none)'!r} is not allowed; "
             "use http or https"
         )
     if not parts.hostname:
-        raise MediaError(f"{argument}.url: {url!r} has no host")
+        raise MediaError(f"{argument}: {url!r} has no host")
     if parts.username or parts.password:
-        raise MediaError(f"{argument}.url: URLs with credentials are not allowed")
+        raise MediaError(f"{argument}: URLs with credentials are not allowed")
     try:
         literal = ipaddress.ip_address(parts.hostname)
     except ValueError:
         return
     if not policy.address_allowed(str(literal)):
         raise MediaError(
-            f"{argument}.url: address {parts.hostname} is private, loopback or "
+            f"{argument}: address {parts.hostname} is private, loopback or "
             "reserved, and the server does not allow downloads from it"
         )
 
@@ -303,7 +278,7 @@ async def _download(
 ) -> tuple[bytes, str, str | None]:
     """Download a URL without following redirects into disallowed addresses."""
     if not isinstance(url, str) or not url:
-        raise MediaError(f"{argument}.url: expected a non-empty string")
+        raise MediaError(f"{argument}: expected a non-empty string")
 
     timeout = aiohttp.ClientTimeout(total=policy.url_timeout)
     connector = aiohttp.TCPConnector(
@@ -321,38 +296,37 @@ async def _download(
                         location = response.headers.get("Location")
                         if not location:
                             raise MediaError(
-                                f"{argument}.url: redirect without a Location header"
+                                f"{argument}: redirect without a Location header"
                             )
                         current = urljoin(current, location)
                         continue
                     if response.status != 200:
                         raise MediaError(
-                            f"{argument}.url: download failed with HTTP "
-                            f"{response.status}"
+                            f"{argument}: download failed with HTTP {response.status}"
                         )
                     content = await _read_bounded(response, policy, argument)
                     return content, _name_from_url(current), response.content_type
-            raise MediaError(f"{argument}.url: more than {_MAX_REDIRECTS} redirects")
+            raise MediaError(f"{argument}: more than {_MAX_REDIRECTS} redirects")
     except TimeoutError:
         raise MediaError(
-            f"{argument}.url: download timed out after {policy.url_timeout:g} s"
+            f"{argument}: download timed out after {policy.url_timeout:g} s"
         ) from None
     except aiohttp.ClientConnectorError as error:
         # aiohttp wraps the resolver's exception in the connector error.
         if isinstance(error.os_error, _BlockedAddress):
             raise MediaError(
-                f"{argument}.url: {error.os_error.host} resolves only to private, "
+                f"{argument}: {error.os_error.host} resolves only to private, "
                 "loopback or reserved addresses, and the server does not allow "
                 "downloads from them"
             ) from None
         logger.info("media download failed: %s", type(error).__name__)
         raise MediaError(
-            f"{argument}.url: could not connect ({type(error).__name__})"
+            f"{argument}: could not connect ({type(error).__name__})"
         ) from None
     except aiohttp.ClientError as error:
         logger.info("media download failed: %s", type(error).__name__)
         raise MediaError(
-            f"{argument}.url: download failed ({type(error).__name__})"
+            f"{argument}: download failed ({type(error).__name__})"
         ) from None
 
 
@@ -362,7 +336,7 @@ async def _read_bounded(
     limit = policy.max_file_bytes
     if response.content_length is not None and response.content_length > limit:
         raise MediaError(
-            f"{argument}.url: the file has {response.content_length} bytes, more "
+            f"{argument}: the file has {response.content_length} bytes, more "
             f"than the limit of {limit}"
         )
     chunks: list[bytes] = []
@@ -371,7 +345,7 @@ async def _read_bounded(
         received += len(chunk)
         if received > limit:
             raise MediaError(
-                f"{argument}.url: the file is larger than the limit of {limit} bytes"
+                f"{argument}: the file is larger than the limit of {limit} bytes"
             )
         chunks.append(chunk)
     return b"".join(chunks)

@@ -106,9 +106,12 @@ def _server_version() -> str:
         return "0+unknown"
 
 
-def _arguments_model(operation_id: str) -> type[BaseModel] | None:
+def _arguments_model(tool: ToolSpec) -> type[BaseModel] | None:
     models = import_module("sprinklr_generated.models")
-    name = f"{operation_id[:1].upper()}{operation_id[1:]}Arguments"
+    operation_id = tool.operation_id
+    name = (
+        tool.arguments_model or f"{operation_id[:1].upper()}{operation_id[1:]}Arguments"
+    )
     model = getattr(models, name, None)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return model
@@ -258,21 +261,13 @@ class ToolRunner:
             for key, value in arguments.items()
             if key != CURSOR_ARGUMENT or not tool.pageable
         }
-        for argument in tool.file_arguments:
-            model_input.pop(argument.name, None)
         model_class = self._models[tool.name]
         model: BaseModel | None = None
         if model_class is not None:
             validated = validate_model(model_class, model_input)
             if isinstance(validated, list):
-                file_names = {argument.name for argument in tool.file_arguments}
-                validated = [
-                    p for p in validated if p.field.split(".")[0] not in file_names
-                ]
-                if validated:
-                    raise InvalidArguments(tool.name, validated)
-            else:
-                model = validated
+                raise InvalidArguments(tool.name, validated)
+            model = validated
         return _PreparedCall(
             arguments=arguments, model=model, offset=offset, digest=digest
         )
@@ -356,25 +351,30 @@ class ToolRunner:
         arguments: Mapping[str, Any],
     ) -> dict[str, FileUpload | list[FileUpload]]:
         """Read every media source, reporting progress once per file."""
-        sources: list[tuple[str, int | None, Any]] = []
-        for argument in tool.file_arguments:
-            value = arguments.get(argument.name)
-            if isinstance(value, list):
-                sources.extend(
-                    (argument.name, index, item) for index, item in enumerate(value)
-                )
-            elif value is not None:
-                sources.append((argument.name, None, value))
+        sources: list[tuple[str, str, int | None, Any]] = []
+        for parameter, group in tool.file_parameters.items():
+            if all(tool.is_flattened_media(argument) for argument in group):
+                source = {a.name: arguments.get(a.name) for a in group}
+                sources.append((parameter, "", None, source))
+                continue
+            for argument in group:
+                value = arguments.get(argument.name)
+                if value is None:
+                    continue
+                items = value if isinstance(value, list) else [value]
+                for index, item in enumerate(items):
+                    sources.append(
+                        (parameter, f"{argument.name}[{index}].", index, item)
+                    )
 
         files: dict[str, FileUpload | list[FileUpload]] = {}
         total = len(sources)
-        for done, (name, index, source) in enumerate(sources, start=1):
-            label = name if index is None else f"{name}[{index}]"
-            upload = await resolve_media(source, self._options.media, argument=label)
+        for done, (parameter, prefix, index, source) in enumerate(sources, start=1):
+            upload = await resolve_media(source, self._options.media, prefix=prefix)
             if index is None:
-                files[name] = upload
+                files[parameter] = upload
             else:
-                existing = files.setdefault(name, [])
+                existing = files.setdefault(parameter, [])
                 assert isinstance(existing, list)
                 existing.append(upload)
             if total > 1:
@@ -421,8 +421,8 @@ class ToolRunner:
         has_body = False
         for argument in tool.arguments:
             if argument.location == "file":
-                if argument.name in files:
-                    kwargs[argument.python_name] = files[argument.name]
+                if argument.python_name in files:
+                    kwargs[argument.python_name] = files[argument.python_name]
                 continue
             if argument.name not in prepared.arguments:
                 if argument.location == "body":

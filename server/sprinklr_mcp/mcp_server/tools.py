@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import mcp_types as types
 
-from sprinklr_mcp.mcp_server.media import MEDIA_SOURCE_SCHEMA
+from sprinklr_mcp.mcp_server.media import MEDIA_KEYS
 from sprinklr_mcp.mcp_server.paging import CURSOR_ARGUMENT
 
 __all__ = [
@@ -71,6 +71,7 @@ class ToolSpec:
     input_schema: Mapping[str, Any]
     output_schema: Mapping[str, Any]
     arguments: tuple[ArgumentSpec, ...]
+    arguments_model: str | None
     list_path: tuple[str, ...] | None
 
     @property
@@ -80,8 +81,26 @@ class ToolSpec:
 
     @property
     def file_arguments(self) -> tuple[ArgumentSpec, ...]:
-        """Arguments that take media sources."""
+        """Arguments that carry media sources, flattened or as lists of objects."""
         return tuple(item for item in self.arguments if item.location == "file")
+
+    @property
+    def file_parameters(self) -> dict[str, list[ArgumentSpec]]:
+        """File arguments grouped by the method parameter that receives the upload.
+
+        A single file is flattened into ``filePath``, ``fileUrl``,
+        ``fileBase64`` and ``fileName``; a list of files is one argument whose
+        items are objects with those keys.
+        """
+        groups: dict[str, list[ArgumentSpec]] = {}
+        for argument in self.file_arguments:
+            groups.setdefault(argument.python_name, []).append(argument)
+        return groups
+
+    @staticmethod
+    def is_flattened_media(argument: ArgumentSpec) -> bool:
+        """Return whether ``argument`` is one key of a flattened single-file source."""
+        return argument.location == "file" and argument.name in MEDIA_KEYS
 
     @classmethod
     def from_catalog(cls, entry: Mapping[str, Any]) -> ToolSpec:
@@ -92,10 +111,6 @@ class ToolSpec:
         arguments = tuple(_argument_from_catalog(item) for item in entry["arguments"])
         input_schema = copy.deepcopy(dict(entry["input_schema"]))
         output_schema = copy.deepcopy(dict(entry["output_schema"]))
-
-        for argument in arguments:
-            if argument.location == "file":
-                _use_media_schema(input_schema, argument.name)
 
         list_path = _find_list_path(output_schema) if safety == "read" else None
         if list_path is not None:
@@ -117,6 +132,7 @@ class ToolSpec:
             input_schema=input_schema,
             output_schema=output_schema,
             arguments=arguments,
+            arguments_model=entry.get("arguments_model"),
             list_path=list_path,
         )
 
@@ -145,28 +161,6 @@ def _argument_from_catalog(item: Mapping[str, Any]) -> ArgumentSpec:
         wire_name=item.get("wire_name"),
         python_name=item["python_name"],
     )
-
-
-def _use_media_schema(input_schema: dict[str, Any], name: str) -> None:
-    """Replace a file argument's schema with the media source object."""
-    properties = input_schema.setdefault("properties", {})
-    original = properties.get(name, {})
-    if original.get("type") == "array":
-        media_list: dict[str, Any] = {
-            "type": "array",
-            "items": copy.deepcopy(MEDIA_SOURCE_SCHEMA),
-            "minItems": 1,
-            "description": original.get("description")
-            or "The files to upload, each a media source.",
-        }
-        if "maxItems" in original:
-            media_list["maxItems"] = original["maxItems"]
-        properties[name] = media_list
-        return
-    media = copy.deepcopy(MEDIA_SOURCE_SCHEMA)
-    if original.get("description"):
-        media["description"] = f"{original['description']} {media['description']}"
-    properties[name] = media
 
 
 def _schema_type(schema: Mapping[str, Any]) -> set[str]:
