@@ -20,7 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = REPO_ROOT.parent / "shared" / "sprinklr-examples"
 IN_CI = os.environ.get("CI") == "true"
 
-# The OAuth token endpoint is not an operation; its body is a plain component.
+# The OAuth token endpoint is not an operation, so its examples match the
+# TokenResponse component.
 TOKEN_EXAMPLE_PREFIXES = ("00-oauth-token.", "00-oauth-refresh.")
 
 # Articles that print a swagger-style sample without the {data, errors}

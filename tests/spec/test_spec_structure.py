@@ -89,11 +89,11 @@ def walk(node: Any) -> Iterator[dict[str, Any]]:
             yield from walk(value)
 
 
-def test_spec_passes_openapi_spec_validator(spec: dict[str, Any]) -> None:
+def test_spec_passes_validator(spec: dict[str, Any]) -> None:
     validate(spec)
 
 
-def test_spec_is_openapi_3_1_with_environment_server(spec: dict[str, Any]) -> None:
+def test_openapi_version_and_servers(spec: dict[str, Any]) -> None:
     assert spec["openapi"] == "3.1.0"
     assert spec["info"]["version"]
     assert "dev.sprinklr.com" in spec["info"]["description"]
@@ -129,7 +129,7 @@ def test_every_action_has_one_operation(operations: Operations) -> None:
     assert set(operations) == set(ACTIONS.values()) | EXTRA_OPERATIONS
 
 
-def test_get_me_reads_the_current_user(operations: Operations) -> None:
+def test_get_me_path_and_tool(operations: Operations) -> None:
     method, path, operation = operations["getMe"]
     assert (method, path) == ("get", "/api/v2/me")
     assert operation["x-sprinklr"]["tool"] == "get_me"
@@ -169,7 +169,7 @@ def test_x_sprinklr_has_valid_values(operations: Operations, operation_id: str) 
         assert extension["tool"] == snake_case(operation_id)
 
 
-def test_destructive_operations_are_exactly_the_deletes(operations: Operations) -> None:
+def test_only_deletes_are_destructive(operations: Operations) -> None:
     destructive = {
         operation_id
         for operation_id, (_, _, operation) in operations.items()
@@ -216,7 +216,7 @@ def test_only_listed_operations_are_composite(operations: Operations) -> None:
     assert composites == {"listProfileCases"}
 
 
-def test_inferred_operations_are_the_undocumented_actions(
+def test_inferred_operations_match_actions(
     operations: Operations,
 ) -> None:
     inferred = {
@@ -254,7 +254,7 @@ def test_parameters_are_typed_and_described(
             ), label
 
 
-def test_case_number_parameter_gets_a_friendly_name(operations: Operations) -> None:
+def test_case_number_argument_name(operations: Operations) -> None:
     _, _, operation = operations["getCaseByNumber"]
     (parameter,) = operation["parameters"]
     assert parameter["name"] == "case-number"
@@ -365,7 +365,7 @@ def test_deletes_answer_204_without_body(operations: Operations) -> None:
         assert "content" not in responses["204"]
 
 
-def test_error_responses_reference_shared_components(
+def test_errors_use_shared_responses(
     spec: dict[str, Any], operations: Operations
 ) -> None:
     shared = spec["components"]["responses"]
@@ -388,7 +388,7 @@ def test_error_responses_reference_shared_components(
             assert code in operation["responses"], (operation_id, code)
 
 
-def test_deflect_documents_its_own_status_codes(operations: Operations) -> None:
+def test_deflect_own_status_codes(operations: Operations) -> None:
     responses = operations["deflectCall"][2]["responses"]
     assert set(responses) >= DEFLECT_CODES
     assert "Account not found" in responses["410"]["description"]
@@ -421,7 +421,7 @@ def test_custom_properties_are_string_list_maps(spec: dict[str, Any]) -> None:
         ("TokenResponse", "expires_in", [2591999, "2591999"]),
     ],
 )
-def test_fields_documented_with_two_types_accept_both(
+def test_two_typed_fields_accept_both(
     validator_for: Callable[[dict[str, Any]], Draft202012Validator],
     schema_name: str,
     field: str,
