@@ -10,7 +10,8 @@ It keeps the rules that make Sprinklr's OAuth hard to use correctly:
   authorize page, and a key used in another environment gives 421.
 
 Knobs for tests change the token response (``expires_in`` as integer, string
-or missing; no ``refresh_token``) and inject one-off faults (HTTP 200 with an
+or missing; no ``refresh_token``, in which case the previous refresh token
+stays valid) and inject one-off faults (HTTP 200 with an
 ``error`` field, an HTML error page). Counters record every token request by
 grant type.
 """
@@ -433,9 +434,15 @@ class OAuthServer:
     def _issue(self, app: RegisteredApp) -> web.Response:
         """Mint a pair for the app's key, replacing (invalidating) the previous one."""
         self._versions += 1
+        previous = self._pairs.get(app.api_key)
+        refresh_token = f"sbx-rt-{secrets.token_urlsafe(24)}"
+        if self.omit_refresh_token and previous is not None:
+            # A response without refresh_token leaves the client holding the
+            # previous one, so that one stays valid.
+            refresh_token = previous.refresh_token
         pair = _Pair(
             access_token=f"sbx-at-{secrets.token_urlsafe(24)}",
-            refresh_token=f"sbx-rt-{secrets.token_urlsafe(24)}",
+            refresh_token=refresh_token,
             expires_at=self.clock() + self.access_token_lifetime,
             version=self._versions,
         )
