@@ -118,7 +118,7 @@ def test_list_output_gets_cursor_and_paging_fields() -> None:
     )
 
     assert spec.list_path == ("data",)
-    assert "cursor" in spec.input_schema["properties"]
+    assert "pageCursor" in spec.input_schema["properties"]
     assert {"nextCursor", "returned", "total"} <= set(spec.output_schema["properties"])
 
 
@@ -133,7 +133,8 @@ def test_nested_list_found_inside_data() -> None:
                     "data": {
                         "type": "object",
                         "properties": {
-                            "comments": {"type": "array"},
+                            "results": {"type": "array"},
+                            "tags": {"type": "array"},
                             "hasMore": {"type": "boolean"},
                         },
                     }
@@ -142,7 +143,27 @@ def test_nested_list_found_inside_data() -> None:
         )
     )
 
-    assert spec.list_path == ("data", "comments")
+    assert spec.list_path == ("data", "results")
+
+
+def test_record_arrays_are_not_paged() -> None:
+    spec = ToolSpec.from_catalog(
+        entry(
+            "get_message",
+            "read",
+            output_schema={
+                "type": "object",
+                "properties": {
+                    "data": {
+                        "type": "object",
+                        "properties": {"mentionedProfiles": {"type": "array"}},
+                    }
+                },
+            },
+        )
+    )
+
+    assert spec.list_path is None
 
 
 def test_writes_are_never_paged() -> None:
@@ -158,7 +179,7 @@ def test_writes_are_never_paged() -> None:
     )
 
     assert spec.list_path is None
-    assert "cursor" not in spec.input_schema.get("properties", {})
+    assert "pageCursor" not in spec.input_schema.get("properties", {})
 
 
 def test_file_arguments_grouped_by_parameter() -> None:

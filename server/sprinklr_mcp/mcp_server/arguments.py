@@ -216,7 +216,7 @@ def _problems_from_schema_error(
         ]
 
     if kind in ("anyOf", "oneOf"):
-        options = [
+        alternatives = [
             _describe_expected(option)
             for option in error.validator_value
             if isinstance(option, Mapping)
@@ -224,7 +224,7 @@ def _problems_from_schema_error(
         return [
             ArgumentProblem(
                 path,
-                f"expected {' or '.join(dict.fromkeys(options))}, got "
+                f"expected {' or '.join(dict.fromkeys(alternatives))}, got "
                 f"{_json_type(instance)} {_show(instance)}",
             )
         ]

@@ -66,10 +66,11 @@ def use_sandbox(options: BackendOptions) -> bool:
 
 @asynccontextmanager
 async def open_sandbox_client(
-    config: SandboxConfig | None = None,
-) -> AsyncIterator[tuple[SprinklrClient, Any]]:
+    config: SandboxConfig | None = None, **settings: Any
+) -> AsyncIterator[tuple[SprinklrClient, SandboxServer]]:
     """Start the sandbox, log in through its OAuth flow and yield (client, sandbox).
 
+    ``settings`` are extra ``ConnectionSettings`` fields, such as rate limits.
     Tokens live in a temporary directory that is removed on exit, because the
     sandbox forgets them when it stops.
     """
@@ -79,7 +80,7 @@ async def open_sandbox_client(
     async with AsyncExitStack() as stack:
         sandbox = await stack.enter_async_context(SandboxServer(config))
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        settings = ConnectionSettings(
+        connection = ConnectionSettings(
             name=SANDBOX_CONNECTION,
             environment=sandbox.environment,
             base_url=sandbox.url,
@@ -87,11 +88,12 @@ async def open_sandbox_client(
             api_secret=SecretStr(sandbox.api_secret),
             redirect_uri=config.redirect_uri,
             data_dir=data_dir,
+            **settings,
         )
-        broker = await stack.enter_async_context(TokenBroker(settings))
-        await login_unattended(settings, broker.store)
+        broker = await stack.enter_async_context(TokenBroker(connection))
+        await login_unattended(connection, broker.store)
         client = await stack.enter_async_context(
-            SprinklrClient(settings, token_provider=broker)
+            SprinklrClient(connection, token_provider=broker)
         )
         logger.info("logged in to the Sprinklr sandbox at %s", sandbox.url)
         yield client, sandbox

@@ -28,7 +28,8 @@ __all__ = [
     "take_page",
 ]
 
-CURSOR_ARGUMENT = "cursor"
+# Not "cursor": some Sprinklr operations already take an argument of that name.
+CURSOR_ARGUMENT = "pageCursor"
 # Room for the paging fields that take_page adds next to the items.
 _PAGING_OVERHEAD = 160
 

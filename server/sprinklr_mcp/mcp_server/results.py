@@ -20,6 +20,7 @@ from sprinklr_mcp import errors
 from sprinklr_mcp.auth.errors import AuthError, LoginRequiredError
 from sprinklr_mcp.mcp_server.arguments import ArgumentProblem, format_problems
 from sprinklr_mcp.mcp_server.paging import (
+    CURSOR_ARGUMENT,
     Page,
     arguments_digest,
     encode_cursor,
@@ -256,5 +257,6 @@ def _page_summary(tool: ToolSpec, page: Page, budget: int, cursor: str | None) -
         return text + " (the last page)."
     return (
         f"{text}, cut by whole items to fit {budget} bytes. To get the rest, call "
-        f"{tool.name} again with the same arguments and cursor={cursor!r}."
+        f"{tool.name} again with the same arguments and "
+        f"{CURSOR_ARGUMENT}={cursor!r}."
     )

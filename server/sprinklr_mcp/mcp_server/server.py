@@ -67,8 +67,8 @@ Tools for one Sprinklr account: cases, messages, comments, profiles, \
 publishing, media, knowledge base and journeys. IDs are strings unless a \
 tool's schema says otherwise. List results are cut by whole items to a size \
 limit; when a result has nextCursor, call the same tool with the same \
-arguments plus cursor to get the rest. Upload tools take a file as an object \
-with exactly one of path, url or base64. Deletes ask the user to confirm when \
+arguments plus pageCursor set to it to get the rest. Upload tools take exactly one of \
+filePath, fileUrl or fileBase64 for each file. Deletes ask the user to confirm when \
 the client supports it. Failed calls return isError with the reason, whether \
 to retry and the next step."""
 
@@ -151,9 +151,7 @@ class ToolRunner:
         self._tools = {tool.name: tool for tool in tools}
         self._listed = [tool.to_tool() for tool in tools]
         self._options = options or ServerOptions()
-        self._models = {
-            tool.name: _arguments_model(tool.operation_id) for tool in tools
-        }
+        self._models = {tool.name: _arguments_model(tool) for tool in tools}
         self._body_adapters: dict[str, TypeAdapter[Any] | None] = {}
 
     @property
@@ -362,9 +360,9 @@ class ToolRunner:
                 if value is None:
                     continue
                 items = value if isinstance(value, list) else [value]
-                for index, item in enumerate(items):
+                for position, item in enumerate(items):
                     sources.append(
-                        (parameter, f"{argument.name}[{index}].", index, item)
+                        (parameter, f"{argument.name}[{position}].", position, item)
                     )
 
         files: dict[str, FileUpload | list[FileUpload]] = {}

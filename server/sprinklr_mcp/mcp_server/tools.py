@@ -27,10 +27,12 @@ __all__ = [
 Location = Literal["path", "query", "body", "file"]
 SAFETY_CLASSES = ("read", "write", "destructive", "outbound")
 
+# Properties of a data object that hold the list of results.
+_LIST_PROPERTIES = ("results", "items")
 _CURSOR_SCHEMA: dict[str, Any] = {
     "type": "string",
-    "description": "nextCursor from an earlier call with the same other arguments; "
-    "returns the items after those already returned.",
+    "description": "The nextCursor of an earlier result, to get the items after "
+    "it; repeat that call's other arguments unchanged.",
 }
 _PAGING_OUTPUT_PROPERTIES: dict[str, Any] = {
     "nextCursor": {
@@ -117,9 +119,9 @@ class ToolSpec:
             input_schema.setdefault("properties", {})[CURSOR_ARGUMENT] = dict(
                 _CURSOR_SCHEMA
             )
-            output_schema.setdefault("properties", {}).update(
-                copy.deepcopy(_PAGING_OUTPUT_PROPERTIES)
-            )
+            properties = output_schema.setdefault("properties", {})
+            for name, schema in _PAGING_OUTPUT_PROPERTIES.items():
+                properties.setdefault(name, copy.deepcopy(schema))
 
         return cls(
             name=entry["name"],
@@ -173,7 +175,12 @@ def _schema_type(schema: Mapping[str, Any]) -> set[str]:
 
 
 def _find_list_path(output_schema: Mapping[str, Any]) -> tuple[str, ...] | None:
-    """Find the list worth paging: ``data`` itself, or the one array inside it."""
+    """Find the list worth paging: ``data`` itself, or a result list inside it.
+
+    Only the container names in ``_LIST_PROPERTIES`` count inside an object,
+    so that a record's own arrays (a message's mentioned profiles) are never
+    paged.
+    """
     data = output_schema.get("properties", {}).get("data")
     if not isinstance(data, Mapping):
         return None
@@ -181,13 +188,11 @@ def _find_list_path(output_schema: Mapping[str, Any]) -> tuple[str, ...] | None:
         return ("data",)
     if "object" not in _schema_type(data):
         return None
-    arrays = [
-        name
-        for name, schema in data.get("properties", {}).items()
-        if isinstance(schema, Mapping) and "array" in _schema_type(schema)
-    ]
-    if len(arrays) == 1:
-        return ("data", arrays[0])
+    properties = data.get("properties", {})
+    for name in _LIST_PROPERTIES:
+        schema = properties.get(name)
+        if isinstance(schema, Mapping) and "array" in _schema_type(schema):
+            return ("data", name)
     return None
 
 
