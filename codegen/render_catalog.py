@@ -10,7 +10,13 @@ from codegen.errors import CodegenError
 from codegen.flatten import MEDIA_SOURCE_NOTE, Argument, arguments_schema
 from codegen.load import Operation, Spec, merged_object
 from codegen.naming import ARGUMENT_NAME_PATTERN, arguments_class_name, method_name
-from codegen.schemas import InlineContext, inline_schema
+from codegen.schemas import (
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    SCHEMA_VALUES,
+    InlineContext,
+    inline_schema,
+)
 
 __all__ = [
     "ANNOTATIONS",
@@ -197,16 +203,20 @@ def check_input_schema(operation: Operation, schema: Mapping[str, Any]) -> None:
             )
 
 
-def _walk(node: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
-    """Return every mapping inside ``node`` with its JSON path."""
-    found: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(node, dict):
-        found.append((path, node))
-        for key, value in node.items():
-            found.extend(_walk(value, f"{path}/{key}"))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found.extend(_walk(value, f"{path}/{index}"))
+def _walk(schema: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
+    """Return every schema object inside ``schema`` with its JSON path."""
+    if not isinstance(schema, dict):
+        return []
+    found = [(path, schema)]
+    for keyword, value in schema.items():
+        if keyword in SCHEMA_MAPS and isinstance(value, dict):
+            for name, child in value.items():
+                found.extend(_walk(child, f"{path}/{keyword}/{name}"))
+        elif keyword in SCHEMA_LISTS and isinstance(value, list):
+            for index, child in enumerate(value):
+                found.extend(_walk(child, f"{path}/{keyword}/{index}"))
+        elif keyword in SCHEMA_VALUES:
+            found.extend(_walk(value, f"{path}/{keyword}"))
     return found
 
 

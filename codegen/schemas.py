@@ -17,7 +17,14 @@ from typing import Any
 from codegen.errors import CodegenError
 from codegen.load import SCHEMA_REF_PREFIX, resolve
 
-__all__ = ["KEPT_KEYWORDS", "InlineContext", "inline_schema"]
+__all__ = [
+    "KEPT_KEYWORDS",
+    "SCHEMA_LISTS",
+    "SCHEMA_MAPS",
+    "SCHEMA_VALUES",
+    "InlineContext",
+    "inline_schema",
+]
 
 # JSON Schema keywords kept in catalog schemas; every other keyword is dropped.
 KEPT_KEYWORDS = frozenset(
