@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 import time
 from typing import Any
 
-import aiohttp
-
 from sprinklr_mcp.auth.broker import TokenBroker
 from sprinklr_mcp.auth.errors import AuthError, login_command
 from sprinklr_mcp.auth.login import DEFAULT_LOGIN_TIMEOUT, login
 from sprinklr_mcp.auth.stores import create_store
-from sprinklr_mcp.auth.tokens import StoredTokens, default_session_factory
+from sprinklr_mcp.auth.tokens import StoredTokens
+from sprinklr_mcp.client import SprinklrClient
 from sprinklr_mcp.config import (
     ConfigError,
     ConnectionSettings,
@@ -28,7 +26,7 @@ from sprinklr_mcp.config import (
     list_connections,
     load_connection,
 )
-from sprinklr_mcp.errors import SprinklrError, redact
+from sprinklr_mcp.errors import SprinklrError
 
 __all__ = ["fetch_me", "format_duration", "register"]
 
@@ -150,52 +148,24 @@ def _describe_tokens(tokens: StoredTokens, now: float) -> list[str]:
 
 
 async def fetch_me(settings: ConnectionSettings, broker: TokenBroker) -> str:
-    """Call ``GET /api/v2/me`` with the broker's token and describe the answer.
+    """Call ``GET /api/v2/me`` through the client and describe the user.
 
-    Retries once with a refreshed token after a 401, as the client does.
-    Raises the broker's errors; HTTP failures come back as text.
+    The client retries once with a refreshed token after a 401. Raises the
+    client's and the broker's errors.
     """
-    # TODO: call the generated client's /me operation once sprinklr_mcp.client
-    # exists, so that status uses the same error mapping as tools.
-    url = f"{settings.api_base_url}/api/v2/me"
-    token = await broker.access_token()
-    factory = default_session_factory(settings)
-    secrets = (settings.api_secret.get_secret_value(), settings.api_key)
-    async with factory() as session:
-        for attempt in range(2):
-            headers = {
-                "Authorization": f"Bearer {token}",
-                "Key": settings.api_key,
-                "Accept": "application/json",
-            }
-            try:
-                async with session.get(url, headers=headers) as response:
-                    status = response.status
-                    body = await response.text(errors="replace")
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                return f"failed: {type(exc).__name__} while connecting"
-            if status == 401 and attempt == 0:
-                token = await broker.refresh_after_unauthorized(token)
-                continue
-            break
-    if status != 200:
-        text = redact(" ".join(body.split()), (*secrets, token))[:200]
-        return f"failed: HTTP {status}: {text}"
-    return "OK" + _describe_me(body)
-
-
-def _describe_me(body: str) -> str:
-    try:
-        data = json.loads(body).get("data")
-    except (ValueError, AttributeError):
-        return " (the answer is not JSON)"
-    if not isinstance(data, dict):
-        return ""
-    parts = []
-    for key in ("name", "type", "id", "workspaceId"):
-        if data.get(key) is not None:
-            parts.append(f"{key} {data[key]}")
-    return f" ({', '.join(parts)})" if parts else ""
+    async with SprinklrClient(settings, token_provider=broker) as client:
+        user = await client.get_me()
+    parts = [
+        f"{label} {value}"
+        for label, value in (
+            ("name", user.name),
+            ("type", user.type),
+            ("id", user.id),
+            ("workspace", user.workspace_id),
+        )
+        if value is not None
+    ]
+    return "OK" + (f" ({', '.join(parts)})" if parts else "")
 
 
 async def _show_connection(name: str, *, active: bool, offline: bool) -> bool:
@@ -227,7 +197,7 @@ async def _show_connection(name: str, *, active: bool, offline: bool) -> bool:
             print(f"  me: failed: {exc}")
             return False
         print(f"  me: {me}")
-        return me.startswith("OK")
+        return True
 
 
 async def _status(name: str | None, offline: bool) -> int:

@@ -291,7 +291,7 @@ def parse_token_response(
         connection=connection,
         status=status,
         sprinklr_message=message,
-        retryable=status >= 500 or status == 200,
+        retryable=status >= 500 or status in (200, 429),
     )
 
 
@@ -331,7 +331,11 @@ async def request_tokens(
         "client_secret": secret,
         "redirect_uri": settings.redirect_uri,
     }
-    secrets = (secret, *(v for k, v in form.items() if k in ("code", "refresh_token")))
+    secrets = (
+        secret,
+        settings.api_key,
+        *(value for key, value in form.items() if key in ("code", "refresh_token")),
+    )
 
     try:
         async with (

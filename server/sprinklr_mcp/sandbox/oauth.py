@@ -357,6 +357,9 @@ class OAuthServer:
         grant = {"code": code}
         if state is not None:
             grant["state"] = state
+        if request.method == "POST":
+            # After a form POST, 303 makes every browser follow with a GET.
+            raise web.HTTPSeeOther(_with_query(app.redirect_uri, grant))
         raise web.HTTPFound(_with_query(app.redirect_uri, grant))
 
     # --- token ------------------------------------------------------------------
