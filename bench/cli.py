@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="(re)create .tools/bench-venv from the pinned list, then exit",
     )
     parser.add_argument(
+        "--update-docs",
+        action="store_true",
+        help="after the run (or alone, with no benchmark named), rewrite the"
+        " recorded-runs section of docs/benchmarks.md from bench/results/",
+    )
+    parser.add_argument(
         "--without-fastmcp",
         action="store_true",
         help="leave FastMCP out, so that .tools/bench-venv is neither needed nor made",
@@ -129,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_bench_venv()
         return 0
 
+    if args.update_docs and not args.benchmarks:
+        from bench.report import update_docs
+
+        update_docs()
+        return 0
+
     unknown = [name for name in args.benchmarks if name not in BENCHMARKS]
     if unknown:
         parser.error(
@@ -157,4 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         path = record.write(args.results_dir)
         print(f"wrote {path}")
+    if args.update_docs:
+        from bench.report import update_docs
+
+        update_docs()
     return 0

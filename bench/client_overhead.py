@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 
 from bench import project
-from bench.common import BenchOptions, MissingPart, missing, profile_async, target
+from bench.common import BenchOptions, profile_async, target
 from bench.payloads import CASE_ID, MESSAGE_IDS
 from bench.procs import PROJECT_PYTHON, started_process
 from bench.stats import ratio_summary, summarize
@@ -110,13 +110,9 @@ async def run(options: BenchOptions) -> dict[str, Any]:
     }
 
     argv = [PROJECT_PYTHON, "-m", "bench.instant_server"]
-    async with started_process(argv, port_line=True) as (_, port):
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            client_cm = project.open_client(base_url)
-        except MissingPart as error:
-            return missing(str(error))
-
+    async with started_process(argv, port_line=True) as (_, words):
+        base_url = f"http://127.0.0.1:{words[0]}"
+        client_cm = project.open_client(base_url)
         figures: dict[str, Any] = {}
         targets = []
         async with aiohttp.ClientSession() as session, client_cm as client:
@@ -149,11 +145,15 @@ async def run(options: BenchOptions) -> dict[str, Any]:
             if missed:
                 operation, mode = missed[0]["target"].split(".")
                 runner = sequential if mode == "sequential" else concurrent
-                call = ours[operation]
+                count = counts[mode]
                 profile = {
                     "of": missed[0]["target"],
-                    "top_by_own_time": await profile_async(
-                        lambda: runner(call, counts[mode])
+                    "requests": count,
+                    "generated_client": await profile_async(
+                        lambda: runner(ours[operation], count)
+                    ),
+                    "bare_aiohttp": await profile_async(
+                        lambda: runner(bare[operation], count), focus=("aiohttp",)
                     ),
                 }
 

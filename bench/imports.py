@@ -25,7 +25,11 @@ SUBJECTS = {
         "import sprinklr_generated.models, sprinklr_generated.operations,"
         " sprinklr_generated.catalog"
     ),
-    "mcp_server_module": "import sprinklr_mcp.mcp_server",
+    "mcp_server_module": "import sprinklr_mcp.mcp_server.server",
+    "serve_command": (
+        "import sprinklr_mcp.cli, sprinklr_mcp.mcp_server.cli,"
+        " sprinklr_mcp.mcp_server.backend"
+    ),
     "mcp_sdk_alone": "import mcp.server, mcp.server.stdio",
 }
 

@@ -75,11 +75,11 @@ async def started_process(
     env: Mapping[str, str] | None = None,
     port_line: bool = False,
     stderr_path: Path | None = None,
-) -> AsyncIterator[tuple[asyncio.subprocess.Process, int | None]]:
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, list[str]]]:
     """Run ``argv`` for the duration of the block, then terminate it.
 
-    With ``port_line`` the child must print ``PORT <n>`` first on stdout, and the
-    block receives ``n``.
+    With ``port_line`` the child must print ``PORT <n> [more words]`` first on
+    stdout, and the block receives the words after ``PORT``.
     """
     stderr_file = open(stderr_path, "ab") if stderr_path else None  # noqa: SIM115
     process = await asyncio.create_subprocess_exec(
@@ -91,7 +91,7 @@ async def started_process(
         cwd=REPO_ROOT,
     )
     try:
-        port = None
+        words: list[str] = []
         if port_line:
             assert process.stdout is not None
             line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
@@ -99,8 +99,8 @@ async def started_process(
                 raise RuntimeError(
                     f"{argv[0]} printed {line[:200]!r} instead of 'PORT <n>'"
                 )
-            port = int(line.split()[1])
-        yield process, port
+            words = line.decode().split()[1:]
+        yield process, words
     finally:
         if process.returncode is None:
             process.terminate()

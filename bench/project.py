@@ -9,33 +9,84 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import secrets
+import tempfile
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench.common import BenchOptions, MissingPart
 from bench.contenders import Contender, fastmcp_contender, floor_contender
+from bench.procs import PROJECT_PYTHON, started_process
 from bench.venv import ensure_bench_venv
 
 __all__ = ["Setup", "benchmark_setup", "client_calls", "open_client"]
 
 logger = logging.getLogger(__name__)
 
-# The floor serves HTTP in the same mode as sprinklr-mcp's default.
+# The floor serves HTTP in the same mode as sprinklr-mcp's default: stateful, SSE.
 FLOOR_HTTP_FLAGS: list[str] = []
 
+CONNECTION = "bench"
+REDIRECT_URI = "http://127.0.0.1:8765/oauth/callback"
+RATE_PER_SECOND = 1_000_000.0
+RATE_PER_HOUR = 1_000_000_000
 
-def open_client(base_url: str) -> AbstractAsyncContextManager[Any]:
-    """Return the project's client, unopened, aimed at ``base_url``, fixed token."""
+
+class StaticToken:
+    """A token provider that never refreshes, for servers that check no token."""
+
+    async def access_token(self) -> str:
+        return "bench-token"
+
+    async def refresh_after_unauthorized(self, rejected: str) -> str:
+        raise RuntimeError("the instant server rejected the bench token")
+
+
+def connection_settings(
+    base_url: str, environment: str, api_key: str, api_secret: str, data_dir: Path
+) -> Any:
+    """Return settings for a loopback server, with the rate limiter out of the way.
+
+    The limits stay on but far above any benchmark's rate, so their cost counts
+    while they never make a call wait.
+    """
     try:
-        from sprinklr_mcp.client import SprinklrClient  # noqa: F401
+        from pydantic import SecretStr
+
+        from sprinklr_mcp.config import ConnectionSettings
     except ImportError as error:
-        raise MissingPart(
-            f"sprinklr_mcp.client is not importable yet: {error}"
-        ) from error
-    raise MissingPart("SprinklrClient landed; bench.project.open_client needs wiring")
+        raise MissingPart(f"sprinklr_mcp.config is not importable: {error}") from error
+    return ConnectionSettings(
+        name=CONNECTION,
+        environment=environment,
+        base_url=base_url,
+        api_key=api_key,
+        api_secret=SecretStr(api_secret),
+        redirect_uri=REDIRECT_URI,
+        data_dir=data_dir,
+        rate_limit_per_second=RATE_PER_SECOND,
+        rate_limit_per_hour=RATE_PER_HOUR,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_client(base_url: str) -> AsyncIterator[Any]:
+    """Yield the project's client aimed at ``base_url`` with a fixed token."""
+    try:
+        from sprinklr_mcp.client import SprinklrClient
+    except ImportError as error:
+        raise MissingPart(f"sprinklr_mcp.client is not importable: {error}") from error
+    with tempfile.TemporaryDirectory(prefix="sprinklr-bench-") as data_dir:
+        settings = connection_settings(
+            base_url, "", "bench-key", "unused", Path(data_dir)
+        )
+        async with SprinklrClient(settings, token_provider=StaticToken()) as client:
+            yield client
 
 
 def client_calls(
@@ -45,7 +96,7 @@ def client_calls(
         return await client.get_case_by_id(case_id)
 
     async def read_messages() -> object:
-        return await client.read_multiple_messages(message_ids)
+        return await client.get_messages_bulk(body=message_ids)
 
     return {"get_case_by_id": get_case, "read_multiple_messages": read_messages}
 
@@ -55,10 +106,47 @@ class Sandbox:
     """A sandbox process on 127.0.0.1 and the credentials it issued."""
 
     base_url: str
+    environment: str
     api_key: str
+    api_secret: str
+    control_url: str
+    data_dir: Path
     access_token: str
     case_id: str
     message_ids: list[str]
+
+    def control(self, method: str, path: str) -> dict[str, Any]:
+        """Call the sandbox process's control port and return its JSON answer."""
+        request = urllib.request.Request(self.control_url + path, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, Any] = json.load(response)
+        return answer
+
+    def settings(self) -> Any:
+        return connection_settings(
+            self.base_url,
+            self.environment,
+            self.api_key,
+            self.api_secret,
+            self.data_dir,
+        )
+
+    def server_environment(self, **extra: str) -> dict[str, str]:
+        """Return ``SPRINKLR_*`` variables that make ``serve`` use this sandbox."""
+        env = {
+            "SPRINKLR_CONFIG": str(self.data_dir / "no-config.toml"),
+            "SPRINKLR_CONNECTION": CONNECTION,
+            "SPRINKLR_ENVIRONMENT": self.environment,
+            "SPRINKLR_BASE_URL": self.base_url,
+            "SPRINKLR_API_KEY": self.api_key,
+            "SPRINKLR_API_SECRET": self.api_secret,
+            "SPRINKLR_REDIRECT_URI": REDIRECT_URI,
+            "SPRINKLR_DATA_DIR": str(self.data_dir),
+            "SPRINKLR_RATE_LIMIT_PER_SECOND": str(RATE_PER_SECOND),
+            "SPRINKLR_RATE_LIMIT_PER_HOUR": str(RATE_PER_HOUR),
+        }
+        env.update(extra)
+        return env
 
 
 @dataclass
@@ -90,20 +178,97 @@ class Setup:
 
 @contextlib.asynccontextmanager
 async def start_sandbox(options: BenchOptions) -> AsyncIterator[Sandbox]:
-    raise MissingPart("the sandbox cannot be started as a process yet")
-    yield  # pragma: no cover
+    """Run the sandbox in its own process and log in to it once.
+
+    Sprinklr keeps one live token pair per API key, so every contender shares
+    the pair stored here instead of logging in on its own.
+    """
+    try:
+        from sprinklr_mcp.auth.broker import TokenBroker
+        from sprinklr_mcp.auth.login import login_unattended
+    except ImportError as error:
+        raise MissingPart(f"the token broker is not importable: {error}") from error
+
+    api_key = "bench-" + secrets.token_hex(8)
+    api_secret = secrets.token_urlsafe(24)
+    argv = [PROJECT_PYTHON, "-m", "bench.sandbox_process"]
+    env = {"BENCH_SANDBOX_KEY": api_key, "BENCH_SANDBOX_SECRET": api_secret}
+    log = options.log_dir / "sandbox.log"
+    with tempfile.TemporaryDirectory(prefix="sprinklr-bench-tokens-") as data_dir:
+        async with started_process(argv, env=env, port_line=True, stderr_path=log) as (
+            _,
+            words,
+        ):
+            api_port, control_port, environment = words[0], words[1], words[2]
+            sandbox = Sandbox(
+                base_url=f"http://127.0.0.1:{api_port}",
+                environment=environment,
+                api_key=api_key,
+                api_secret=api_secret,
+                control_url=f"http://127.0.0.1:{control_port}",
+                data_dir=Path(data_dir),
+                access_token="",
+                case_id="",
+                message_ids=[],
+            )
+            seed = await asyncio.to_thread(sandbox.control, "GET", "/seed")
+            sandbox.case_id = seed["case_id"]
+            sandbox.message_ids = seed["message_ids"]
+
+            settings = sandbox.settings()
+            async with TokenBroker(settings) as broker:
+                tokens = await login_unattended(settings, broker.store)
+            sandbox.access_token = tokens.access_token
+            yield sandbox
 
 
 def our_contender(sandbox: Sandbox, options: BenchOptions) -> Contender:
-    raise MissingPart("the sprinklr-mcp server cannot be started yet")
+    """Describe ``sprinklr-mcp serve`` with every tool, against ``sandbox``."""
+    try:
+        import sprinklr_generated.catalog  # noqa: F401
+        import sprinklr_mcp.mcp_server.cli  # noqa: F401
+    except ImportError as error:
+        raise MissingPart(f"the MCP server is not importable: {error}") from error
+
+    base = [
+        PROJECT_PYTHON,
+        "-m",
+        "sprinklr_mcp.cli",
+        "serve",
+        "--connection",
+        CONNECTION,
+    ]
+    return Contender(
+        name="sprinklr_mcp",
+        stdio_argv=base,
+        http_argv=lambda port: [*base, "--http", "--port", str(port)],
+        tool="get_case_by_id",
+        arguments={"caseId": sandbox.case_id},
+        env=sandbox.server_environment(),
+    )
 
 
 @contextlib.asynccontextmanager
 async def direct_client(
     sandbox: Sandbox,
 ) -> AsyncIterator[Callable[[], Awaitable[Any]]]:
-    raise MissingPart("the client cannot reach the sandbox yet")
-    yield  # pragma: no cover
+    """Yield one ``get_case_by_id`` call of the project's client against ``sandbox``."""
+    try:
+        from sprinklr_mcp.auth.broker import TokenBroker
+        from sprinklr_mcp.client import SprinklrClient
+    except ImportError as error:
+        raise MissingPart(f"sprinklr_mcp.client is not importable: {error}") from error
+
+    settings = sandbox.settings()
+    async with (
+        TokenBroker(settings) as broker,
+        SprinklrClient(settings, token_provider=broker) as client,
+    ):
+
+        async def call() -> Any:
+            return await client.get_case_by_id(sandbox.case_id)
+
+        yield call
 
 
 @contextlib.asynccontextmanager
