@@ -25,7 +25,7 @@ from sprinklr_mcp.config import (
     is_connection_configured,
     load_connection,
 )
-from sprinklr_mcp.sandbox import SandboxConfig, SandboxServer
+from sprinklr_mcp.sandbox import RateLimitConfig, SandboxConfig, SandboxServer
 
 __all__ = [
     "SANDBOX_CONNECTION",
@@ -74,8 +74,13 @@ async def open_sandbox_client(
     Tokens live in a temporary directory that is removed on exit, because the
     sandbox forgets them when it stops.
     """
+    # NOTE: the sandbox's own rate limiter is off because the client-side
+    # limiter (10 calls per second by default) and the sandbox's window count
+    # differently, so bursts near the limit were rejected at random.
     config = config or SandboxConfig(
-        auto_approve=True, redirect_uri=_SANDBOX_REDIRECT_URI
+        auto_approve=True,
+        redirect_uri=_SANDBOX_REDIRECT_URI,
+        rate_limits=RateLimitConfig(per_second=None, per_hour=None),
     )
     async with AsyncExitStack() as stack:
         sandbox = await stack.enter_async_context(SandboxServer(config))

@@ -369,11 +369,14 @@ def _run_serve(args: argparse.Namespace) -> int:
                 def announce(url: str) -> None:
                     configuration = _client_configuration(url, token)
                     print(
-                        f"sprinklr-mcp: serving {len(tools)} tools for "
-                        f"{backend.description} at {url}\n"
-                        "Client configuration (Claude Desktop, Cursor, VS Code "
-                        "and other HTTP clients):\n"
-                        f"{json.dumps(configuration, indent=2)}",
+                        f"sprinklr-mcp: MCP server ready at {url} ({len(tools)} "
+                        f"tools, calling {backend.description}).\n"
+                        "Client configuration for Cursor, Claude Code and other "
+                        'HTTP clients (VS Code uses "servers" in place of '
+                        '"mcpServers"):\n'
+                        f"{json.dumps(configuration, indent=2)}\n"
+                        "Inspector: npx @modelcontextprotocol/inspector, then "
+                        f"connect to {url} with the Streamable HTTP transport.",
                         flush=True,
                     )
 
