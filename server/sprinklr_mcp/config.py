@@ -175,7 +175,7 @@ class ConnectionSettings:
 
     Timeouts, leeway and lifetimes are in seconds. ``api_secret`` and
     ``redis_url`` (which may carry a password) are ``SecretStr`` and stay out of
-    ``repr``; the API key is shown only by its last four characters.
+    ``repr``. The ``repr`` shows only the last four characters of the API key.
     Construction raises :class:`ConfigError` naming the first invalid setting.
     """
 

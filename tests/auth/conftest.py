@@ -116,10 +116,10 @@ async def redis_available() -> bool:
 
 
 async def require_redis() -> None:
-    """Skip (or, in CI, fail) when Redis at 127.0.0.1:6379 does not answer."""
+    """Skip (or, in CI, fail) when Redis at 127.0.0.1:6379 does not respond."""
     if await redis_available():
         return
-    reason = "Redis at 127.0.0.1:6379 does not answer; start redis-server"
+    reason = "Redis at 127.0.0.1:6379 does not respond; start redis-server"
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)

@@ -1,4 +1,4 @@
-"""Token-endpoint answers in every shape Sprinklr has been seen to send."""
+"""Token-endpoint responses in every shape Sprinklr has been seen to send."""
 
 from __future__ import annotations
 

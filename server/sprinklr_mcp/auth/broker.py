@@ -2,11 +2,11 @@
 
 Sprinklr's refresh tokens are single-use and rotate, and only one live pair
 exists per API key, so a refresh token spent twice locks everyone out until
-a person logs in again. The broker therefore refreshes at most once at a time:
-callers in one process share one in-flight renewal, and processes sharing a
-store take the store's lock, re-read the pair inside it and refresh only when
-the stored pair still needs it. The new pair is written to the store before
-its access token is handed out.
+a person logs in again. The broker therefore refreshes at most once at a time.
+Callers in one process share one in-flight renewal. Processes sharing a store
+take the store's lock, re-read the pair inside it and refresh only when the
+stored pair still needs it. The new pair is written to the store before its
+access token is handed out.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
 # across processes, so a monotonic clock would not do.
 Clock = Callable[[], float]
 
-# How many in-flight renewals a caller joins before it gives up; each join
-# ends with a pair that the previous one did not have, so two are enough.
+# How many in-flight renewals a caller joins before it gives up. Each one ends
+# with a pair that the previous one did not have, so two are enough.
 _MAX_RENEWAL_ROUNDS = 3
 
 
@@ -57,7 +57,7 @@ class TokenProvider(Protocol):
         ...
 
     async def refresh_after_unauthorized(self, rejected: str) -> str:
-        """Return a token to retry with after Sprinklr answered 401 to ``rejected``.
+        """Return a token to retry with after Sprinklr rejected ``rejected`` with 401.
 
         Refreshes only when ``rejected`` is still the current token, so that
         many callers failing with the same token cause one refresh.
@@ -298,7 +298,7 @@ class TokenBroker:
         return new
 
     async def _mark_rejected(self, stored: StoredTokens) -> None:
-        """Keep the rejected pair, marked, so that nobody spends it again."""
+        """Keep the rejected pair, marked, so that no caller spends it again."""
         name = self.settings.name
         logger.error(
             "connection %r: Sprinklr rejected the refresh token; run `%s`",

@@ -261,7 +261,12 @@ def run_login(args: argparse.Namespace) -> int:
 
 async def _logout(name: str | None, everything: bool) -> int:
     configured = list_connections()
-    names = configured if everything else [name] if name else configured[:1]
+    if everything:
+        names = configured
+    elif name:
+        names = [name]
+    else:
+        names = configured[:1]
     if not names:
         print("error: no connections are configured", file=sys.stderr)
         return 1

@@ -63,8 +63,8 @@ class LoginRequiredError(AuthError):
 class RefreshRejectedError(LoginRequiredError):
     """Sprinklr rejected the stored refresh token (spent, revoked or replaced).
 
-    The stale pair stays in the store for diagnosis and is marked, so that no
-    caller spends it again; only a new login clears the mark.
+    The stale pair stays in the store for diagnosis, marked so that no caller
+    spends it again. Only a new login clears the mark.
     """
 
     code = "refresh_rejected"

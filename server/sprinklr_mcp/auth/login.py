@@ -7,8 +7,8 @@ Three ways to receive the redirect:
 - pasting the redirect URL (``paste=True``, or a redirect URI that does not
   point at this machine), for remote machines;
 - :func:`login_unattended`, which reads the redirect from the authorize
-  response itself; only a server that approves without a person (the
-  sandbox) answers that way.
+  response itself. Only a server that approves without a person (the
+  sandbox) responds that way.
 """
 
 from __future__ import annotations
@@ -360,7 +360,7 @@ async def login_unattended(
 ) -> StoredTokens:
     """Log in without a person, through the real authorize and token endpoints.
 
-    Works only against a server that approves at once and answers the
+    Works only against a server that approves at once and responds to the
     authorize request with a redirect carrying the code (the sandbox's
     auto-approving apps). Raises LoginError when it answers otherwise.
     """

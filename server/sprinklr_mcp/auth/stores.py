@@ -45,7 +45,7 @@ _MAX_POLL = 0.05
 
 @runtime_checkable
 class TokenStore(Protocol):
-    """Where token pairs live between processes and restarts."""
+    """Durable storage of token pairs, shared between processes and restarts."""
 
     @property
     def description(self) -> str:
@@ -55,7 +55,7 @@ class TokenStore(Protocol):
     async def load(self, connection: str) -> StoredTokens | None:
         """Return the stored pair, or None when there is none.
 
-        Raises TokenStoreError when the store cannot be read or holds
+        Raises TokenStoreError when the store cannot be read or contains
         something that is not a token pair.
         """
         ...
@@ -275,9 +275,9 @@ class RedisTokenStore:
 
     Keys: ``{prefix}{connection}:tokens`` (a hash of ``generation`` and
     ``tokens``) and ``{prefix}{connection}:lock``. The lock expires after
-    ``lock_timeout`` seconds so that a dead holder cannot block others for
-    ever; the compare-and-set in :meth:`save` keeps a holder that outlived its
-    lock from overwriting a newer pair.
+    ``lock_timeout`` seconds, so a dead holder cannot block others for ever.
+    The compare-and-set in :meth:`save` keeps a holder that outlived its lock
+    from overwriting a newer pair.
     """
 
     def __init__(

@@ -1,8 +1,9 @@
 """Stored token pairs and the calls to Sprinklr's token endpoint.
 
-Sprinklr's token responses vary (integer or string ``expires_in``, a missing
-``refresh_token``, HTTP 200 with an ``error`` field, HTML error pages); each
-variant is handled by one named function below.
+Sprinklr's token responses vary: ``expires_in`` comes as an integer or a
+string, ``refresh_token`` may be missing, errors arrive as HTTP 200 with an
+``error`` field or as HTML pages. One named function below handles each
+variant.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ _REJECTED_GRANT_TEXT = re.compile(
 
 
 def key_fingerprint(api_key: str) -> str:
-    """Return a short hash that tells API keys apart without revealing them."""
+    """Return a short hash that distinguishes API keys without revealing them."""
     return hashlib.sha256(api_key.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
 class StoredTokens:
-    """One token pair as a store holds it. Times are epoch seconds.
+    """One token pair as a store keeps it. Times are epoch seconds.
 
     ``generation`` grows by one with every write; stores use it as the fencing
     token so that an older writer can never replace a newer pair.
@@ -206,7 +207,7 @@ def _is_rejected_grant(status: int, code: str | None, text: str) -> bool:
 
     Sprinklr documents no error body for the token endpoint, so besides the
     OAuth ``invalid_grant`` code this also matches texts such as "refresh token
-    is invalid" and "code has expired" on 400 and 401 answers.
+    is invalid" and "code has expired" in 400 and 401 responses.
     """
     if code is not None and code.lower() in _REJECTED_GRANT_CODES:
         return True
@@ -221,7 +222,7 @@ def parse_token_response(
     connection: str,
     secrets: tuple[str, ...],
 ) -> TokenResponse:
-    """Turn one token-endpoint answer into a TokenResponse or raise.
+    """Turn one token-endpoint response into a TokenResponse or raise.
 
     Raises RefreshRejectedError when the grant was rejected and
     TokenEndpointError for every other failure, including HTTP 200 with an

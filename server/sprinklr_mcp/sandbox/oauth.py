@@ -9,11 +9,10 @@ It keeps the rules that make Sprinklr's OAuth hard to use correctly:
 - a redirect URI that differs from the registered one gives HTTP 500 on the
   authorize page, and a key used in another environment gives 421.
 
-Knobs for tests change the token response (``expires_in`` as integer, string
-or missing; no ``refresh_token``, in which case the previous refresh token
-stays valid) and inject one-off faults (HTTP 200 with an
-``error`` field, an HTML error page). Counters record every token request by
-grant type.
+Knobs for tests change the token response: ``expires_in`` as an integer, a
+string or missing, and no ``refresh_token`` (the previous one then stays
+valid). Other knobs inject one-off faults: HTTP 200 with an ``error`` field,
+or an HTML error page. Counters record every token request by grant type.
 """
 
 from __future__ import annotations
@@ -74,13 +73,13 @@ class RegisteredApp:
 
 @dataclass(frozen=True, slots=True)
 class OAuthFailure:
-    """Why an API call's credentials were rejected, and the answer to send."""
+    """Why an API call's credentials were rejected, and the response to send."""
 
     status: int
     message: str
 
     def response(self) -> web.Response:
-        """Return the answer Sprinklr's gateway gives for this failure.
+        """Return the response Sprinklr's gateway sends for this failure.
 
         "Developer Inactive" is plain text, as the gateway sends it; the other
         failures use the ``{data, errors}`` envelope.
@@ -156,7 +155,7 @@ class OAuthServer:
     """Sprinklr's OAuth endpoints for the sandbox, with all state in memory.
 
     ``clock`` returns epoch seconds and decides code and token expiry.
-    ``access_token_lifetime`` is in seconds. ``token_delay`` (seconds) holds
+    ``access_token_lifetime`` is in seconds. ``token_delay`` (seconds) delays
     every token request before it is processed, so that tests can make
     concurrent refreshes overlap. The app that mounts the handlers passes the
     environment segment of the request path ("" for global production).
@@ -210,7 +209,7 @@ class OAuthServer:
         return app
 
     def fail_next_token_requests(self, fault: TokenFault, count: int = 1) -> None:
-        """Answer the next ``count`` token requests with ``fault``.
+        """Respond to the next ``count`` token requests with ``fault``.
 
         ``error_field`` is HTTP 200 with an OAuth ``error`` field,
         ``html_page`` a 502 HTML gateway page and ``server_error`` a JSON 500.
