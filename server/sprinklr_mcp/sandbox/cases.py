@@ -160,6 +160,10 @@ async def create_case(request: web.Request) -> web.StreamResponse:
     body = await read_json_object(request)
     message_id = body.text("firstMessageId", required=True)
     assert message_id is not None
+    workflow = _workflow(body.nested("workflow", required=True), state.now_ms())
+    extra_queues = body.array("queues")
+    if extra_queues:
+        workflow["queues"].extend(_queues(extra_queues, "queues", state.now_ms()))
     message = state.messages.get(message_id)
     if message is None:
         raise bad_request(
@@ -167,10 +171,6 @@ async def create_case(request: web.Request) -> web.StreamResponse:
             f"does not name a message in Sprinklr: {message_id!r}; the message "
             "must exist before a case can be created from it",
         )
-    workflow = _workflow(body.nested("workflow", required=True), state.now_ms())
-    extra_queues = body.array("queues")
-    if extra_queues:
-        workflow["queues"].extend(_queues(extra_queues, "queues", state.now_ms()))
 
     customer = message[
         "receiverProfile" if message.get("brandPost") else "senderProfile"

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .envelope import ApiError, ok
+from .envelope import ApiError, json_response, ok
 from .media import check_media_url
 from .routes import Route, state_of
 from .search import SearchSpec, run_search
@@ -172,7 +172,83 @@ async def get_comments(request: web.Request) -> web.StreamResponse:
     return ok(run_search(state, COMMENT_SEARCH, body, comments))
 
 
+async def search_comments_v1(request: web.Request) -> web.StreamResponse:
+    """POST /api/v1/generic/comment/search/{assetClass}/{assetId}.
+
+    The older comment search, which the spec does not use but Sprinklr still
+    documents. Its answer has no ``errors`` key, and paging is by ``start`` and
+    ``rows`` with ``hasMore`` and ``totalComments``.
+    """
+    state = state_of(request)
+    asset_class = request.match_info["assetClass"]
+    asset_id = request.match_info["assetId"]
+    if asset_class not in (*ASSET_CLASSES, "MEDIA_ASSET"):
+        raise bad_request(
+            "assetClass",
+            f"must be one of {', '.join(ASSET_CLASSES)}, MEDIA_ASSET; "
+            f"got {asset_class!r}",
+        )
+    raw = await request.read()
+    body = await read_json_object(request) if raw.strip() else Fields({})
+    paging = body.nested("commentPaginationInfo") or Fields({}, "commentPaginationInfo")
+    start = paging.integer("start") or 0
+    rows = paging.integer("rows") or 20
+    since = paging.integer("sinceDate")
+    until = paging.integer("untilDate")
+    direction = paging.enum("sortDirection", ("ASC", "DESC")) or "DESC"
+    if start < 0 or rows < 1:
+        raise bad_request(
+            "commentPaginationInfo", "start must be 0 or more and rows at least 1"
+        )
+
+    entity_type = ASSET_CLASSES.get(asset_class)
+    found = state.comments.get((entity_type, asset_id), []) if entity_type else []
+    matching = [
+        comment
+        for comment in found
+        if (since is None or comment["createdTime"] >= since)
+        and (until is None or comment["createdTime"] <= until)
+    ]
+    matching.sort(
+        key=lambda comment: comment["createdTime"], reverse=direction == "DESC"
+    )
+    page = matching[start : start + rows]
+    return json_response(
+        {
+            "data": [_v1_comment(state, comment, asset_id) for comment in page],
+            "lastProcessedCommentTime": page[-1]["createdTime"] if page else 0,
+            "hasMore": start + rows < len(matching),
+            "totalComments": len(matching),
+        }
+    )
+
+
+def _v1_comment(state: SandboxState, comment: Record, asset_id: str) -> Record:
+    media = comment.get("mediaList") or (
+        [comment["attachment"]] if "attachment" in comment else []
+    )
+    return {
+        "id": comment["id"],
+        "comment": comment["text"],
+        "commentingUser": comment["commentingUser"],
+        "commentedOnDate": comment["createdTime"],
+        "commentUpdateDate": comment["modifiedTime"],
+        "assetId": asset_id,
+        "partnerId": state.me["customerId"],
+        "mediaList": media,
+        "isEdited": comment["modifiedTime"] != comment["createdTime"],
+        "isEditable": True,
+        "deleted": False,
+        "hasConversation": False,
+    }
+
+
 ROUTES = (
     Route("POST", "/api/v2/comment/{entityType}/{entityId}", add_comment),
     Route("POST", "/api/v2/search/COMMENT", get_comments),
+    Route(
+        "POST",
+        "/api/v1/generic/comment/search/{assetClass}/{assetId}",
+        search_comments_v1,
+    ),
 )

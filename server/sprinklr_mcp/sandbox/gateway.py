@@ -9,6 +9,7 @@ configured faults and records every call for tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ class Gateway:
         self._injector = injector
         self._oauth = oauth
         self.calls: list[CallRecord] = []
+        # Set when the server stops, so that calls held by injected latency
+        # finish at once instead of holding up the shutdown.
+        self.closing = asyncio.Event()
 
     @web.middleware
     async def middleware(
@@ -93,7 +97,8 @@ class Gateway:
         if area == "api" or self._injector.config.include_oauth:
             latency = self._injector.config.latency
             if latency > 0:
-                await asyncio.sleep(latency)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.closing.wait(), latency)
             fault = self._injector.pick()
         if fault is not None and fault.before_handler:
             injected = _fault_response(fault)

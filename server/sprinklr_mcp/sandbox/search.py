@@ -219,8 +219,10 @@ def run_search(
     matches = _sorted(matches, body.nested_list("sorts"), spec.keys)
 
     page = body.nested("page")
-    start = (page.integer("start") if page else None) or 0
-    size = (page.integer("size") if page else None) or DEFAULT_PAGE_SIZE
+    start = page.integer("start") if page else None
+    size = page.integer("size") if page else None
+    start = 0 if start is None else start
+    size = DEFAULT_PAGE_SIZE if size is None else size
     if start < 0:
         raise bad_request("page.start", f"must be 0 or more, got {start}")
     if size < 1:

@@ -202,6 +202,7 @@ class SandboxServer:
         """Bind the port and start serving."""
         if self._runner is not None:
             raise RuntimeError("the sandbox is already running")
+        self.gateway.closing.clear()
         runner = web.AppRunner(
             self.app, access_log_class=_AccessLogger, handle_signals=False
         )
@@ -225,6 +226,7 @@ class SandboxServer:
         """Stop serving and forget every connection; the state is kept."""
         if self._runner is None:
             return
+        self.gateway.closing.set()
         await self._runner.cleanup()
         self._runner = None
         logger.info("Sprinklr sandbox at %s stopped", self._url)
