@@ -2,7 +2,7 @@
 
 The package root exports the client (``SprinklrClient``), the token broker
 (``TokenBroker`` and the ``TokenProvider`` protocol it implements) and every
-error class; everything else lives in its submodule.
+error class. Everything else lives in its submodule.
 """
 
 from sprinklr_mcp.auth import (

@@ -11,8 +11,10 @@ can act on them without parsing messages:
     placeholders (``/api/v2/case/{caseId}``). Never the filled-in path or query.
 ``sprinklr_message``
     Sprinklr's own error text: the messages of the body's ``errors`` list, an
-    Apigee fault string, or the text of a plain-text or HTML body. Known secrets
-    are replaced with ``[redacted]`` and the text is cut to 300 characters.
+    Apigee fault string, or the text of a plain-text or HTML body. The API
+    key, the access tokens and the query values of the request are replaced
+    with ``[redacted]`` wherever Sprinklr repeats them, and the text is cut to
+    300 characters.
 ``errors``
     The entries of the body's ``errors`` list as Sprinklr sent them (redacted).
 ``request_id``

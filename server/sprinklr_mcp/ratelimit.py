@@ -1,7 +1,7 @@
 """A client-side rate limiter per Sprinklr API key, shared within the process.
 
 Sprinklr counts calls per API key (by default 10 per second and 1,000 per
-hour) and answers 403 "Developer Over Rate" or 429 beyond that. Every client in
+hour) and responds with 403 "Developer Over Rate" or 429 beyond that. Every client in
 the process that uses the same key takes its slots from one limiter, so two
 connections with one key cannot together exceed the limits.
 """
@@ -50,7 +50,7 @@ DEFAULT_RATE_LIMITS = (RateLimit(10, 1.0), RateLimit(1000, 3600.0))
 
 
 class RateLimiter:
-    """Grants request slots so that no window of any limit holds too many.
+    """Grants request slots so that no window contains more calls than its limit.
 
     Each caller reserves the earliest slot that keeps every sliding window
     within its limit, then sleeps until the slot's time. Reservations are in
@@ -80,7 +80,7 @@ class RateLimiter:
         self._last_slot = float("-inf")
 
     def _reserve(self, deadline: float | None) -> tuple[float, float]:
-        """Reserve the earliest allowed slot; return the slot time and the clock."""
+        """Reserve the earliest allowed slot and return it with the current time."""
         with self._lock:
             now = self._clock()
             slot = max(now, self._last_slot)

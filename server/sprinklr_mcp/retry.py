@@ -31,7 +31,7 @@ class RetryPolicy:
 
     ``max_attempts`` counts every send, the first one included. ``deadline``
     (seconds) bounds the whole call: sends, waits for the rate limiter and
-    waits between attempts; a call whose single attempt may take longer (a
+    waits between attempts. A call whose single attempt may take longer (a
     per-call ``timeout`` or an upload) gets that longer bound instead. Waits
     grow from ``base_delay`` by ``multiplier`` up to ``max_delay``, and a
     random part of each wait (``jitter``, a fraction) spreads clients apart.

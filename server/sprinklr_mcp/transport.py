@@ -1,10 +1,10 @@
 """The HTTP transport that every generated Sprinklr operation runs through.
 
 ``HttpTransport`` implements ``sprinklr_generated.protocol.Transport`` over one
-``aiohttp.ClientSession``: it builds the URL and body, adds the bearer token
-and the ``Key`` header, waits for the API key's rate limiter, sends, retries
-where that is safe, maps failures to ``sprinklr_mcp.errors`` and validates the
-``{data, errors}`` envelope into the generated response model.
+``aiohttp.ClientSession``. It builds the URL and body, adds the bearer token
+and the ``Key`` header, and waits for the API key's rate limiter. Then it
+sends, retries where that is safe, maps failures to ``sprinklr_mcp.errors``
+and validates the ``{data, errors}`` envelope into the generated model.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from sprinklr_mcp.errors import (
     SprinklrConnectionError,
     SprinklrError,
     error_from_response,
+    redact,
 )
 from sprinklr_mcp.ratelimit import RateLimiter
 from sprinklr_mcp.retry import RetryPolicy
@@ -55,6 +56,7 @@ from sprinklr_mcp.retry import RetryPolicy
 __all__ = [
     "DEFAULT_HOST",
     "HttpTransport",
+    "RedactedCauseError",
     "Timeouts",
     "build_base_url",
     "fill_path",
@@ -138,7 +140,7 @@ class Timeouts:
 
 @dataclass(slots=True)
 class _AttemptState:
-    """What one send got as far as, recorded by aiohttp's trace signals."""
+    """Progress of one send, recorded by aiohttp's trace signals."""
 
     may_resend: bool
     connected: bool = False
@@ -168,8 +170,8 @@ async def _guard_resend(
     """Stop aiohttp's own resend on a dropped connection for unrepeatable writes.
 
     aiohttp sends GET, PUT and DELETE a second time when a connection drops
-    before the response; that is unsafe for a PUT that Sprinklr may have
-    applied, so such a second send raises instead.
+    before the response. Sprinklr may already have applied such a PUT, so the
+    second send raises instead.
     """
     state = _current_attempt.get()
     if state is not None:
@@ -322,6 +324,9 @@ class _Reply:
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
+    # Strings to remove from any error text about this reply: the API key,
+    # the access tokens sent and the query values.
+    secrets: tuple[str, ...] = ()
 
 
 class _SendFailure(Exception):
@@ -332,6 +337,25 @@ class _SendFailure(Exception):
         self.cause = cause
         self.timed_out = timed_out
         self.reached = reached
+
+
+class RedactedCauseError(Exception):
+    """Stands in for a transport exception whose message contained the query.
+
+    Some aiohttp exceptions quote the full request URL, query values included;
+    the chained cause of a ``SprinklrError`` must not carry those values.
+    """
+
+
+def _safe_cause(cause: BaseException, url: yarl.URL) -> BaseException:
+    """Return ``cause``, or a stand-in when its text contains a query value."""
+    values = [url.raw_query_string, url.query_string]
+    values.extend(value for value in url.query.values() if value)
+    text = str(cause)
+    cleaned = redact(text, values)
+    if cleaned == text:
+        return cause
+    return RedactedCauseError(f"{type(cause).__name__}: {cleaned}")
 
 
 class HttpTransport:
@@ -347,7 +371,7 @@ class HttpTransport:
     process-wide limiter of the API key (``ratelimit.shared_limiter``).
     ``path_overrides`` maps the operationId of an operation whose path no
     public page documents (``OperationInfo.inferred``) to the path to use
-    instead; an override of a composite operation sends it directly instead
+    instead. An override of a composite operation sends it directly instead
     of composing it. ``clock``, ``sleep`` and ``rng`` drive deadlines, waits
     and jitter, and tests replace them.
     """
@@ -418,7 +442,7 @@ class HttpTransport:
         logger.debug("opened the HTTP session for %s", self.base_url)
 
     async def close(self) -> None:
-        """Close the HTTP session; closing a closed transport does nothing."""
+        """Close the HTTP session. Closing a closed transport does nothing."""
         session = self._session
         if session is None:
             return
@@ -492,7 +516,7 @@ class HttpTransport:
         body: Any,
         timeout: float | None,  # noqa: ASYNC109 - the Transport protocol fixes it
     ) -> None:
-        """Send an operation that answers 204 (or any success without data).
+        """Send an operation that returns 204 (or any success without data).
 
         A success body that lists errors still raises ``ErrorsInResponseError``.
         """
@@ -501,8 +525,17 @@ class HttpTransport:
         payload = self._decode_json(operation, reply, allow_empty=True, strict=False)
         self._raise_listed_errors(operation, reply, payload)
 
-    def _secrets(self, tokens: Sequence[str]) -> tuple[str, ...]:
-        return (self._api_key, *tokens)
+    def _secrets(
+        self, tokens: Sequence[str], params: Sequence[tuple[str, str]]
+    ) -> tuple[str, ...]:
+        # Short query values (flags, small numbers, enum words) cannot hide a
+        # secret, and replacing them would mangle ordinary words of the text.
+        values = [
+            value
+            for _, value in params
+            if len(value) >= 4 and value not in ("true", "false")
+        ]
+        return (self._api_key, *tokens, *values)
 
     async def _send(
         self,
@@ -548,15 +581,18 @@ class HttpTransport:
             tokens_used.append(token)
 
             started = time.perf_counter()
-            error, cause, reached = await self._attempt(
+            outcome, cause, reached = await self._attempt(
                 operation, request, token, attempt_total, deadline, context, tokens_used
             )
             elapsed_ms = (time.perf_counter() - started) * 1000
-            if isinstance(error, _Reply):
-                self._log_attempt(context, str(error.status), attempt, elapsed_ms)
-                return error
-            outcome = str(error.status) if error.status else type(cause).__name__
-            self._log_attempt(context, outcome, attempt, elapsed_ms)
+            if isinstance(outcome, _Reply):
+                self._log_attempt(context, str(outcome.status), attempt, elapsed_ms)
+                outcome.secrets = self._secrets(tokens_used, request.params)
+                return outcome
+
+            error = outcome
+            result = str(error.status) if error.status else error.code
+            self._log_attempt(context, result, attempt, elapsed_ms)
 
             if type(error) is AuthenticationError and not refreshed:
                 logger.info(
@@ -601,8 +637,8 @@ class HttpTransport:
         context: _Context,
         tokens_used: Sequence[str],
     ) -> tuple[_Reply | SprinklrError, BaseException | None, bool]:
-        """Send once; return the 2xx reply or the error, its cause, and whether
-        the request may have reached Sprinklr."""
+        """Send once and return the 2xx reply or the error, with the error's
+        cause and whether the request may have reached Sprinklr."""
         remaining = deadline - self._clock()
         if remaining <= 0:
             expired = RequestTimeoutError(
@@ -618,7 +654,7 @@ class HttpTransport:
         except _SendFailure as failure:
             return (
                 self._failure_error(operation, failure, context),
-                failure.cause,
+                _safe_cause(failure.cause, request.url.with_query(request.params)),
                 failure.reached,
             )
         except InvalidRequestError as exc:
@@ -630,7 +666,7 @@ class HttpTransport:
             reply.status,
             reply.headers,
             reply.body,
-            secrets=self._secrets(tokens_used),
+            secrets=self._secrets(tokens_used, request.params),
             **context.as_kwargs(),
         )
         return error, None, True
@@ -680,7 +716,7 @@ class HttpTransport:
     def _failure_error(
         self, operation: OperationInfo, failure: _SendFailure, context: _Context
     ) -> SprinklrError:
-        """Map a failed send to an error; a write that may have arrived is
+        """Map a failed send to an error. A write that may have arrived is
         reported as ``OutcomeUnknownError``."""
         kwargs = context.as_kwargs()
         if failure.reached and not operation.retry:
@@ -762,7 +798,7 @@ class HttpTransport:
         allow_empty: bool,
         strict: bool,
     ) -> Any:
-        """Decode a success body; None for an empty body or a 204.
+        """Decode a success body, or return None for an empty body or a 204.
 
         With ``strict``, a body that is not JSON raises ``InvalidResponseError``.
         """
@@ -782,7 +818,7 @@ class HttpTransport:
             if not strict:
                 return None
             snippet = error_from_response(
-                500, reply.headers, reply.body, secrets=self._secrets(())
+                500, reply.headers, reply.body, secrets=reply.secrets
             ).sprinklr_message
             raise InvalidResponseError(
                 f"the body is not JSON (Content-Type "
@@ -805,7 +841,7 @@ class HttpTransport:
                 operation_id=operation.operation_id,
                 method=operation.method,
                 path_template=operation.path,
-                secrets=self._secrets(()),
+                secrets=reply.secrets,
             )
 
     def _parse_envelope(
@@ -831,9 +867,10 @@ class HttpTransport:
                 f"{issue['msg']}"
                 for issue in exc.errors(include_input=False, include_url=False)[:3]
             )
+            count = exc.error_count()
             raise InvalidResponseError(
-                f"the body does not match {response.__name__} ({exc.error_count()} "
-                f"problems, first: {problems})",
+                f"the body does not match {response.__name__}: {problems}"
+                + (f" ({count} errors in all)" if count > 3 else ""),
                 status=reply.status,
                 operation_id=operation.operation_id,
                 method=operation.method,

@@ -118,7 +118,7 @@ def reply(
     content_type: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Handler:
-    """Return a handler that answers with a JSON payload or a text body."""
+    """Return a handler that responds with a JSON payload or a text body."""
 
     async def handle(request: web.Request, recorded: Recorded) -> web.StreamResponse:
         if text is not None:
@@ -136,7 +136,7 @@ def reply(
 
 
 def drop_connection() -> Handler:
-    """Return a handler that closes the connection without answering."""
+    """Return a handler that closes the connection without a response."""
 
     async def handle(request: web.Request, recorded: Recorded) -> web.StreamResponse:
         assert request.transport is not None
@@ -148,7 +148,7 @@ def drop_connection() -> Handler:
 
 @dataclass
 class FakeSprinklr:
-    """Answers each request with the next queued handler, or ``default``."""
+    """Responds to each request with the next queued handler, or ``default``."""
 
     clock: Callable[[], float] = lambda: 0.0
     requests: list[Recorded] = field(default_factory=list)
@@ -212,9 +212,9 @@ class FakeTime:
 class VirtualClock:
     """Virtual time for many concurrent tasks.
 
-    Sleepers wait until ``advance`` moves time to their wake-up time; the test
-    calls it only when every task is asleep or done, so nothing in flight
-    sees time move.
+    Sleepers wait until ``advance`` moves time to their wake-up time. The test
+    calls it only when every task is asleep or done, so time never changes
+    while a request is in flight.
     """
 
     def __init__(self) -> None:
