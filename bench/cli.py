@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _leaf_errors(error: BaseException) -> list[BaseException]:
+    """Return the errors inside (nested) exception groups, or ``error`` itself."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaf_errors(inner)]
+    return [error]
+
+
 async def run_one(name: str, options: BenchOptions) -> dict[str, Any]:
     module_name = BENCHMARKS[name][0]
     started = time.perf_counter()
@@ -100,9 +107,10 @@ async def run_one(name: str, options: BenchOptions) -> dict[str, Any]:
         result = missing(str(error))
     except Exception as error:
         logger.exception("benchmark %s failed", name)
+        leaves = _leaf_errors(error)
         result = {
             "status": "failed",
-            "reason": f"{type(error).__name__}: {error}",
+            "reason": "; ".join(f"{type(e).__name__}: {e}" for e in leaves),
             "traceback": traceback.format_exc().splitlines()[-12:],
         }
     result["seconds"] = round(time.perf_counter() - started, 1)

@@ -15,6 +15,7 @@ __all__ = [
     "MissingPart",
     "missing",
     "profile_async",
+    "profile_file_summary",
     "target",
 ]
 
@@ -77,8 +78,23 @@ async def profile_async(
     }
 
 
+SERVER_FOCUS = ("sprinklr_mcp", "sprinklr_generated", "/mcp/", "mcp_types", "pydantic")
+
+
+def profile_file_summary(
+    path: Path, *, top: int = 30, focus: tuple[str, ...] = SERVER_FOCUS
+) -> dict[str, Any]:
+    """Summarize a cProfile output file the way ``profile_async`` does."""
+    if not path.exists():
+        return {"error": f"the profiled process wrote no {path.name}"}
+    return {
+        "top_by_own_time": _stats_lines(str(path), "tottime", top),
+        "focus_by_cumulative_time": _stats_lines(str(path), "cumulative", top, focus),
+    }
+
+
 def _stats_lines(
-    profiler: cProfile.Profile,
+    profiler: cProfile.Profile | str,
     sort: str,
     top: int,
     focus: tuple[str, ...] = (),

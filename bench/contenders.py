@@ -24,6 +24,7 @@ __all__ = [
     "Contender",
     "fastmcp_contender",
     "floor_contender",
+    "http_server",
     "http_session",
     "stdio_session",
 ]
@@ -87,15 +88,23 @@ async def stdio_session(
 
 
 @contextlib.asynccontextmanager
-async def http_session(
-    contender: Contender, log_dir: Path, mode: str = "auto"
-) -> AsyncIterator[Client]:
-    """Start the contender's HTTP server on a free port and yield a connected client."""
+async def http_server(contender: Contender, log_dir: Path) -> AsyncIterator[str]:
+    """Start the contender's HTTP server on a free port and yield its MCP URL."""
     port = free_port()
     argv = contender.http_argv(port)
     log = log_dir / f"{contender.name}-http.log"
     async with started_process(argv, env=contender.env, stderr_path=log):
         await wait_for_port(port, timeout=60)
-        url = f"http://127.0.0.1:{port}{contender.http_path}"
-        async with Client(url, mode=mode, read_timeout_seconds=60) as client:
-            yield client
+        yield f"http://127.0.0.1:{port}{contender.http_path}"
+
+
+@contextlib.asynccontextmanager
+async def http_session(
+    contender: Contender, log_dir: Path, mode: str = "auto"
+) -> AsyncIterator[Client]:
+    """Start the contender's HTTP server and yield a connected SDK client."""
+    async with (
+        http_server(contender, log_dir) as url,
+        Client(url, mode=mode, read_timeout_seconds=60) as client,
+    ):
+        yield client

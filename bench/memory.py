@@ -26,8 +26,8 @@ TARGET_GROWTH_MIB = 10.0
 
 
 def server_process(marker: str) -> psutil.Process:
-    """Return this process's child whose command line contains ``marker``."""
-    for child in psutil.Process().children(recursive=False):
+    """Return a process under this one whose command line contains ``marker``."""
+    for child in psutil.Process().children(recursive=True):
         try:
             if any(marker in part for part in child.cmdline()):
                 return child

@@ -24,7 +24,16 @@ from bench.contenders import Contender, fastmcp_contender, floor_contender
 from bench.procs import PROJECT_PYTHON, started_process
 from bench.venv import ensure_bench_venv
 
-__all__ = ["Setup", "benchmark_setup", "client_calls", "open_client"]
+__all__ = [
+    "Sandbox",
+    "Setup",
+    "benchmark_setup",
+    "client_calls",
+    "login",
+    "open_client",
+    "our_contender",
+    "start_sandbox",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +57,12 @@ class StaticToken:
 
 
 def connection_settings(
-    base_url: str, environment: str, api_key: str, api_secret: str, data_dir: Path
+    base_url: str,
+    environment: str,
+    api_key: str,
+    api_secret: str,
+    data_dir: Path,
+    **overrides: Any,
 ) -> Any:
     """Return settings for a loopback server, with the rate limiter out of the way.
 
@@ -71,6 +85,7 @@ def connection_settings(
         data_dir=data_dir,
         rate_limit_per_second=RATE_PER_SECOND,
         rate_limit_per_hour=RATE_PER_HOUR,
+        **overrides,
     )
 
 
@@ -115,6 +130,13 @@ class Sandbox:
     case_id: str
     message_ids: list[str]
 
+    @property
+    def environment_url(self) -> str:
+        """``base_url`` plus the environment segment, like the spec's server URL."""
+        return (
+            f"{self.base_url}/{self.environment}" if self.environment else self.base_url
+        )
+
     def control(self, method: str, path: str) -> dict[str, Any]:
         """Call the sandbox process's control port and return its JSON answer."""
         request = urllib.request.Request(self.control_url + path, method=method)
@@ -122,13 +144,14 @@ class Sandbox:
             answer: dict[str, Any] = json.load(response)
         return answer
 
-    def settings(self) -> Any:
+    def settings(self, **overrides: Any) -> Any:
         return connection_settings(
             self.base_url,
             self.environment,
             self.api_key,
             self.api_secret,
             self.data_dir,
+            **overrides,
         )
 
     def server_environment(self, **extra: str) -> dict[str, str]:
@@ -158,7 +181,7 @@ class Setup:
     ours: Contender | None = None
     fastmcp: Contender | None = None
     direct_call: Callable[[], Awaitable[Any]] | None = None
-    server_marker: str = "sprinklr_mcp"
+    server_marker: str = "sprinklr_mcp.cli"
     problems: list[str] = field(default_factory=list)
 
     def contenders(self, notes: list[str], *, calls: bool = True) -> list[Contender]:
@@ -183,12 +206,6 @@ async def start_sandbox(options: BenchOptions) -> AsyncIterator[Sandbox]:
     Sprinklr keeps one live token pair per API key, so every contender shares
     the pair stored here instead of logging in on its own.
     """
-    try:
-        from sprinklr_mcp.auth.broker import TokenBroker
-        from sprinklr_mcp.auth.login import login_unattended
-    except ImportError as error:
-        raise MissingPart(f"the token broker is not importable: {error}") from error
-
     api_key = "bench-" + secrets.token_hex(8)
     api_secret = secrets.token_urlsafe(24)
     argv = [PROJECT_PYTHON, "-m", "bench.sandbox_process"]
@@ -215,11 +232,26 @@ async def start_sandbox(options: BenchOptions) -> AsyncIterator[Sandbox]:
             sandbox.case_id = seed["case_id"]
             sandbox.message_ids = seed["message_ids"]
 
-            settings = sandbox.settings()
-            async with TokenBroker(settings) as broker:
-                tokens = await login_unattended(settings, broker.store)
-            sandbox.access_token = tokens.access_token
+            sandbox.access_token = await login(sandbox)
             yield sandbox
+
+
+async def login(sandbox: Sandbox, **overrides: Any) -> str:
+    """Log in to ``sandbox`` into the store that ``overrides`` select; return the token.
+
+    Logging in again mints a new pair, which ends the previous one.
+    """
+    try:
+        from sprinklr_mcp.auth.broker import TokenBroker
+        from sprinklr_mcp.auth.login import login_unattended
+    except ImportError as error:
+        raise MissingPart(f"the token broker is not importable: {error}") from error
+
+    settings = sandbox.settings(**overrides)
+    async with TokenBroker(settings) as broker:
+        tokens = await login_unattended(settings, broker.store)
+    access_token: str = tokens.access_token
+    return access_token
 
 
 def our_contender(sandbox: Sandbox, options: BenchOptions) -> Contender:
@@ -297,7 +329,9 @@ async def benchmark_setup(options: BenchOptions) -> AsyncIterator[Setup]:
             # Port 9 (discard) stands in when no sandbox runs; nothing calls it.
             sandbox_or_none = setup.sandbox
             setup.fastmcp = fastmcp_contender(
-                sandbox_or_none.base_url if sandbox_or_none else "http://127.0.0.1:9",
+                sandbox_or_none.environment_url
+                if sandbox_or_none
+                else "http://127.0.0.1:9",
                 sandbox_or_none.access_token if sandbox_or_none else "none",
                 sandbox_or_none.api_key if sandbox_or_none else "none",
                 "getCaseById",

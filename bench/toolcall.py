@@ -9,8 +9,11 @@ process) is timed in the same rounds, because the target is
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import logging
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,8 +21,9 @@ from typing import Any
 from mcp import Client
 
 from bench import project
-from bench.common import BenchOptions, profile_async, target
+from bench.common import BenchOptions, profile_async, profile_file_summary, target
 from bench.contenders import Contender, http_session, stdio_session
+from bench.memory import server_process
 from bench.stats import ratio_summary, summarize
 
 __all__ = ["run"]
@@ -119,11 +123,41 @@ async def measure_transport(
                 )
             )
         result["targets"] = targets
-        if direct is not None and any(not t["met"] for t in targets):
-            result["direct_client_profile"] = await profile_async(
-                lambda: per_call_us(direct, count)
-            )
-        return result
+
+    if direct is not None and any(not t["met"] for t in targets):
+        result["profiles"] = {
+            "direct_client": await profile_async(lambda: per_call_us(direct, count)),
+            "sprinklr_mcp_server": await profile_server(
+                transport, contenders, count * rounds, options
+            ),
+        }
+    return result
+
+
+async def profile_server(
+    transport: str, contenders: list[Contender], calls: int, options: BenchOptions
+) -> dict[str, Any]:
+    """Run sprinklr-mcp under cProfile for ``calls`` tool calls and summarize it."""
+    ours = next(c for c in contenders if c.name == "sprinklr_mcp")
+    output = options.log_dir / f"sprinklr_mcp-{transport}.prof"
+    output.unlink(missing_ok=True)
+    python, command = ours.stdio_argv[0], ours.stdio_argv[3:]
+    wrapper = [python, "-m", "bench.profiled_serve"]
+    profiled = dataclasses.replace(
+        ours,
+        stdio_argv=[*wrapper, *command],
+        http_argv=lambda port: [*wrapper, *ours.http_argv(port)[3:]],
+        env={**ours.env, "BENCH_PROFILE_OUTPUT": str(output)},
+    )
+    session = stdio_session if transport == "stdio" else http_session
+    async with session(profiled, options.log_dir) as client:
+        await per_call_us(tool_caller(client, profiled), calls)
+        server = server_process("bench.profiled_serve")
+        server.send_signal(signal.SIGUSR1)
+        async with asyncio.timeout(30):
+            while not output.exists():
+                await asyncio.sleep(0.05)
+    return {"calls": calls, **profile_file_summary(output)}
 
 
 async def run(options: BenchOptions) -> dict[str, Any]:
