@@ -43,8 +43,9 @@ logger = logging.getLogger(__name__)
 # across processes, so a monotonic clock would not do.
 Clock = Callable[[], float]
 
-# How many in-flight renewals a caller joins before it gives up. Each one ends
-# with a pair that the previous one did not have, so two are enough.
+# How many in-flight renewals a caller joins before it gives up. A renewal
+# that the caller starts itself never returns the rejected token, so the loop
+# normally ends by the second round.
 _MAX_RENEWAL_ROUNDS = 3
 
 
@@ -120,7 +121,11 @@ class TokenBroker:
         return (await self._renew(rejected=None)).access_token
 
     async def refresh_after_unauthorized(self, rejected: str) -> str:
-        """Return a token other than ``rejected``, refreshing once if needed."""
+        """Return a token other than ``rejected``, refreshing once if needed.
+
+        NOTE: Sprinklr also returns 401 for a token that lacks a permission,
+        so every such call spends one refresh before the client gives up.
+        """
         tokens = self._tokens
         if (
             tokens is not None
@@ -176,7 +181,8 @@ class TokenBroker:
     async def _renew_once(self, rejected: str | None) -> StoredTokens:
         name = self.settings.name
 
-        # Most renewals find that another process already refreshed.
+        # A read without the lock serves the first use and the common case
+        # where another process has already refreshed.
         stored = await self._load_checked()
         if self._is_usable(stored, rejected):
             self._tokens = stored

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+
+# NOTE: fcntl exists only on POSIX systems, so the file store (and this
+# module) does not work on Windows.
 import fcntl
 import logging
 import os
