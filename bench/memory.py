@@ -1,9 +1,9 @@
 """Item 5: resident memory of the sprinklr-mcp server after 1,000 and 100,000 calls.
 
 The server runs over stdio against the sandbox in another process, so the
-sandbox's own state does not count. Calls alternate between the contender's
-benchmark tools. RSS is read with psutil between batches, after the server has
-answered every call so far.
+sandbox's own state does not count. Calls alternate between ``get_case_by_id``
+and ``get_messages_bulk`` (ten messages). RSS is read with psutil after every
+tenth of the calls, once the server has answered every call so far.
 """
 
 from __future__ import annotations
@@ -47,14 +47,21 @@ async def run(options: BenchOptions) -> dict[str, Any]:
         if not ours:
             raise MissingPart("; ".join(notes) or "sprinklr-mcp server not available")
         contender = ours[0]
+        setup_sandbox = setup.sandbox
+        assert setup_sandbox is not None
         async with stdio_session(contender, options.log_dir) as client:
             process = server_process(setup.server_marker)
-            rss_mib: dict[int, float] = {0: process.memory_info().rss / 2**20}
+            rss_mib = {0: round(process.memory_info().rss / 2**20, 2)}
+            calls = [
+                (contender.tool, contender.arguments),
+                ("get_messages_bulk", {"messageIds": setup_sandbox.message_ids}),
+            ]
             started = time.perf_counter()
             done = 0
             for checkpoint in checkpoints:
                 while done < checkpoint:
-                    result = await client.call_tool(contender.tool, contender.arguments)
+                    tool, arguments = calls[done % 2]
+                    result = await client.call_tool(tool, arguments)
                     if result.is_error:
                         raise RuntimeError(f"tool call {done} failed: {result.content}")
                     done += 1
@@ -66,7 +73,7 @@ async def run(options: BenchOptions) -> dict[str, Any]:
     return {
         "status": "ok",
         "transport": "stdio",
-        "tool": contender.tool,
+        "tools": ["get_case_by_id", "get_messages_bulk"],
         "calls": late,
         "calls_seconds": round(seconds, 1),
         "rss_mib_by_calls": {str(k): v for k, v in sorted(rss_mib.items())},
