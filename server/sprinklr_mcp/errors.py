@@ -63,6 +63,7 @@ __all__ = [
     "SprinklrConnectionError",
     "SprinklrError",
     "WrongEnvironmentError",
+    "body_text",
     "error_from_response",
     "parse_retry_after",
     "redact",
@@ -482,6 +483,39 @@ def _error_class(status: int, text: str) -> type[SprinklrError]:
     return InvalidResponseError
 
 
+def _body_message(
+    headers: Mapping[str, str], body: bytes | str | None
+) -> tuple[str | None, list[Any]]:
+    """Return the error text of a body and its ``errors`` entries, if any."""
+    if isinstance(body, bytes):
+        text = body.decode("utf-8", errors="replace")
+    else:
+        text = body or ""
+
+    if not text.strip():
+        return None, []
+    if _looks_like_html(text, headers.get("Content-Type", "")):
+        return _html_text(text) or None, []
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return text, []
+    return _json_error_text(payload)
+
+
+def body_text(
+    headers: Mapping[str, str], body: bytes | str | None, secrets: Iterable[str] = ()
+) -> str | None:
+    """Return a body's readable text as an error keeps it: shortened, redacted.
+
+    An HTML page gives its title and text; a JSON body its error messages.
+    """
+    message, _ = _body_message(headers, body)
+    if message is None:
+        return None
+    return _shorten(redact(message, secrets)) or None
+
+
 def error_from_response(
     status: int,
     headers: Mapping[str, str],
@@ -504,26 +538,7 @@ def error_from_response(
     time in epoch seconds, used to read ``X-RateLimit-Reset``.
     """
     secret_list = tuple(secrets)
-    content_type = headers.get("Content-Type", "")
-    if isinstance(body, bytes):
-        text = body.decode("utf-8", errors="replace")
-    else:
-        text = body or ""
-
-    message: str | None
-    entries: list[Any] = []
-    if not text.strip():
-        message = None
-    elif _looks_like_html(text, content_type):
-        message = _html_text(text) or None
-    else:
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            message = text
-        else:
-            message, entries = _json_error_text(payload)
-
+    message, entries = _body_message(headers, body)
     if message is not None:
         message = _shorten(redact(message, secret_list)) or None
     redacted_entries = [_redact_value(entry, secret_list) for entry in entries]

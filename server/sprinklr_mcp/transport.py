@@ -11,30 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import enum
 import json
 import logging
-import mimetypes
 import random
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from types import SimpleNamespace
 from typing import IO, Any, TypedDict, TypeVar
-from urllib.parse import quote
 
 import aiohttp
 import pydantic
-import pydantic_core
 import yarl
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from sprinklr_generated.protocol import Files, FileUpload, OperationInfo
+from sprinklr_generated.protocol import Files, OperationInfo
 from sprinklr_mcp.auth import TokenProvider
 from sprinklr_mcp.composites import run_composite
+from sprinklr_mcp.encoding import build_form, fill_path, json_body, query_items
 from sprinklr_mcp.errors import (
     AuthenticationError,
     ClientClosedError,
@@ -47,6 +43,7 @@ from sprinklr_mcp.errors import (
     RequestTimeoutError,
     SprinklrConnectionError,
     SprinklrError,
+    body_text,
     error_from_response,
     redact,
 )
@@ -59,8 +56,6 @@ __all__ = [
     "RedactedCauseError",
     "Timeouts",
     "build_base_url",
-    "fill_path",
-    "query_items",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,7 +64,6 @@ DEFAULT_HOST = "api3.sprinklr.com"
 USER_AGENT = "sprinklr-mcp/0.1"
 
 _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 _METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 ResponseT = TypeVar("ResponseT", bound=pydantic.BaseModel)
@@ -179,144 +173,6 @@ async def _guard_resend(
         if state.sends > 1 and not state.may_resend:
             raise _ResendBlockedError
     return await handler(request)
-
-
-def _path_value(name: str, value: Any) -> str:
-    if value is None:
-        raise InvalidRequestError(f"path parameter {name!r} is missing")
-    text = _scalar_text(value)
-    if not text:
-        raise InvalidRequestError(f"path parameter {name!r} is empty")
-
-    # Escape everything but unreserved characters, "/" included, and dots too
-    # where a segment would otherwise read as "." or ".." and be folded away
-    # by URL normalization.
-    quoted = quote(text, safe="")
-    if set(quoted) <= {"."}:
-        quoted = quoted.replace(".", "%2E")
-    return quoted
-
-
-def fill_path(template: str, path: Mapping[str, Any]) -> str:
-    """Return ``template`` with each ``{name}`` replaced by its escaped value.
-
-    Raises ``InvalidRequestError`` when a placeholder has no value.
-    """
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in path:
-            raise InvalidRequestError(
-                f"path parameter {name!r} is missing for path {template}"
-            )
-        return _path_value(name, path[name])
-
-    return _PLACEHOLDER.sub(substitute, template)
-
-
-def _scalar_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return _scalar_text(value.value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, pydantic.BaseModel):
-        return json.dumps(_jsonable(value), separators=(",", ":"))
-    return str(value)
-
-
-def query_items(query: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Serialize query parameters: None dropped, booleans as ``true``/``false``,
-    lists as one repeated parameter per item, in the given order."""
-    items: list[tuple[str, str]] = []
-    for name, value in query.items():
-        if value is None:
-            continue
-        values = value if isinstance(value, list | tuple | set | frozenset) else [value]
-        for item in values:
-            if item is not None:
-                items.append((name, _scalar_text(item)))
-    return items
-
-
-def _jsonable(value: Any) -> Any:
-    """Convert a request body to JSON-compatible values, by alias.
-
-    Models contribute only the fields that were set, so a server-side default
-    is never overwritten by a client-side default.
-    """
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    return pydantic_core.to_jsonable_python(value)
-
-
-def _json_bytes(value: Any) -> bytes:
-    return json.dumps(
-        _jsonable(value), separators=(",", ":"), ensure_ascii=False
-    ).encode()
-
-
-def _uploads(value: FileUpload | Sequence[FileUpload]) -> list[FileUpload]:
-    if isinstance(value, FileUpload):
-        return [value]
-    return list(value)
-
-
-async def _build_form(
-    files: Files, body: Any, opened: list[IO[bytes]]
-) -> aiohttp.FormData:
-    """Build a multipart body whose file parts are streamed from open files.
-
-    Every file opened is appended to ``opened`` so that the caller closes it.
-    """
-    form = aiohttp.FormData(default_to_multipart=True)
-    if body is not None:
-        fields = _jsonable(body)
-        if not isinstance(fields, Mapping):
-            raise InvalidRequestError("a multipart body must be an object of fields")
-        for name, field_value in fields.items():
-            if field_value is None:
-                continue
-            if isinstance(field_value, str):
-                form.add_field(name, field_value)
-            else:
-                form.add_field(
-                    name, json.dumps(field_value), content_type="application/json"
-                )
-
-    for field_name, value in files.items():
-        for upload in _uploads(value):
-            content_type = (
-                upload.content_type
-                or mimetypes.guess_type(upload.filename)[0]
-                or "application/octet-stream"
-            )
-            if upload.content is not None:
-                form.add_field(
-                    field_name,
-                    upload.content,
-                    filename=upload.filename,
-                    content_type=content_type,
-                )
-                continue
-            assert upload.path is not None
-            try:
-                stream = await asyncio.to_thread(open, upload.path, "rb")
-            except OSError as exc:
-                raise InvalidRequestError(
-                    f"cannot open file {upload.filename!r} for field "
-                    f"{field_name!r}: {exc.strerror or exc}"
-                ) from exc
-            opened.append(stream)
-            form.add_field(
-                field_name, stream, filename=upload.filename, content_type=content_type
-            )
-    return form
 
 
 @dataclass(slots=True)
@@ -750,9 +606,9 @@ class HttpTransport:
         data: Any = None
         try:
             if request.files:
-                data = await _build_form(request.files, request.body, opened)
+                data = await build_form(request.files, request.body, opened)
             elif request.body is not None:
-                data = _json_bytes(request.body)
+                data = json_body(request.body)
                 headers["Content-Type"] = "application/json"
             elif operation.method.upper() in _METHODS_WITH_BODY:
                 headers["Content-Length"] = "0"
@@ -817,9 +673,7 @@ class HttpTransport:
         except ValueError:
             if not strict:
                 return None
-            snippet = error_from_response(
-                500, reply.headers, reply.body, secrets=reply.secrets
-            ).sprinklr_message
+            snippet = body_text(reply.headers, reply.body, reply.secrets)
             raise InvalidResponseError(
                 f"the body is not JSON (Content-Type "
                 f"{reply.headers.get('Content-Type', 'missing')})",

@@ -19,6 +19,7 @@ from runtime_support import (
     UPDATE_CASE,
     Envelope,
     FakeSprinklr,
+    Handler,
     Recorded,
     make_transport,
     operation,
@@ -27,13 +28,14 @@ from runtime_support import (
 
 from sprinklr_generated.protocol import FileUpload
 from sprinklr_mcp.config import ConnectionSettings
+from sprinklr_mcp.encoding import fill_path, query_items
 from sprinklr_mcp.errors import (
     ClientClosedError,
     EventLoopMismatchError,
     InvalidRequestError,
     InvalidResponseError,
 )
-from sprinklr_mcp.transport import DEFAULT_HOST, build_base_url, fill_path, query_items
+from sprinklr_mcp.transport import DEFAULT_HOST, build_base_url
 
 UPLOAD = operation(
     "uploadMedia", "POST", "/api/v2/media/upload", retry=False, body_kind="multipart"
@@ -383,33 +385,41 @@ async def test_other_event_loop_raises(fake: FakeSprinklr) -> None:
 
 
 @pytest.mark.parametrize(
-    ("handler", "match"),
+    ("handler", "match", "text"),
     [
         (
             reply(
                 200,
-                text="<html><title>Gateway</title></html>",
+                text="<html><title>Gateway</title><p>try later</p></html>",
                 content_type="text/html",
             ),
             "not JSON",
+            "Gateway: try later",
         ),
-        (reply(200, text="plain words"), "not JSON"),
-        (reply(200), "empty"),
-        (reply(200, {"data": "x", "errors": []}), None),
+        (reply(200, text="plain words"), "not JSON", "plain words"),
+        (reply(200), "empty", None),
     ],
+    ids=["html", "text", "empty"],
 )
-async def test_success_bodies(
-    fake: FakeSprinklr, handler: object, match: str | None
+async def test_unreadable_success_bodies(
+    fake: FakeSprinklr, handler: Handler, match: str, text: str | None
 ) -> None:
-    fake.queue(handler)  # type: ignore[arg-type]
-    if match is None:
-        envelope = await get_case(fake)
-        assert envelope.data == "x"
-        return
+    fake.queue(handler)
+
     with pytest.raises(InvalidResponseError, match=match) as caught:
         await get_case(fake)
+
     assert caught.value.status == 200
     assert caught.value.operation_id == "getCaseById"
+    assert caught.value.sprinklr_message == text
+
+
+async def test_success_body_with_data(fake: FakeSprinklr) -> None:
+    fake.queue(reply(200, {"data": "x", "errors": []}))
+
+    envelope = await get_case(fake)
+
+    assert envelope.data == "x"
 
 
 async def test_bare_entity_becomes_data(fake: FakeSprinklr) -> None:
