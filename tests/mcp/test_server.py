@@ -411,7 +411,7 @@ async def test_bulk_upload_reports_progress_per_file(
 
     assert not result.is_error, text_of(result)
     assert [update[0] for update in updates] == [1, 2, 3]
-    assert all(update[1] == 4 for update in updates)
+    assert all(update[1] == 3 for update in updates)
     assert "f2.png" in (updates[-1][2] or "")
 
 

@@ -201,12 +201,12 @@ class ToolRunner:
             return error_result(error, tool)
         except anyio.get_cancelled_exc_class():
             raise
-        except Exception:
+        except Exception as error:
             logger.exception("tool %s failed with an unexpected error", tool.name)
             return message_result(
                 f"{tool.name} failed because of an internal error in the MCP "
-                "server. Retry: no. Next step: ask the operator to check the "
-                "server log, which has the details."
+                f"server ({type(error).__name__}). Retry: no. Next step: ask the "
+                "operator to check the server log, which has the details."
             )
 
         return success_result(
@@ -348,7 +348,7 @@ class ToolRunner:
         tool: ToolSpec,
         arguments: Mapping[str, Any],
     ) -> dict[str, FileUpload | list[FileUpload]]:
-        """Read every media source, reporting progress once per file."""
+        """Read every media source; report progress per file of a list of files."""
         sources: list[tuple[str, str, int | None, Any]] = []
         for parameter, group in tool.file_parameters.items():
             if all(tool.is_flattened_media(argument) for argument in group):
@@ -375,9 +375,9 @@ class ToolRunner:
                 existing = files.setdefault(parameter, [])
                 assert isinstance(existing, list)
                 existing.append(upload)
-            if total > 1:
+            if index is not None:
                 await ctx.session.report_progress(
-                    done, total + 1, f"read {upload.filename} ({done} of {total})"
+                    done, total, f"read {upload.filename} ({done} of {total})"
                 )
         return files
 
