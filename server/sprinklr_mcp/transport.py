@@ -180,6 +180,8 @@ class _Reply:
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
+    # The operation and its path template (an override, where one applies).
+    context: _Context
     # Strings to remove from any error text about this reply: the API key,
     # the access tokens sent and the query values.
     secrets: tuple[str, ...] = ()
@@ -425,7 +427,7 @@ class HttpTransport:
             self.timeouts.upload_total if is_upload else self.timeouts.total
         )
         deadline = self._clock() + max(self.retry_policy.deadline, attempt_total)
-        request = _Request(url, params, body, files, is_upload)
+        request = _Request(url, params, body, files, is_upload, context)
 
         attempt = 0
         refreshed = False
@@ -627,7 +629,9 @@ class HttpTransport:
                     allow_redirects=False,
                 ) as response:
                     body = await response.read()
-                    return _Reply(response.status, response.headers, body)
+                    return _Reply(
+                        response.status, response.headers, body, request.context
+                    )
             except _ResendBlockedError as exc:
                 raise _SendFailure(exc, timed_out=False, reached=True) from exc
             except aiohttp.ClientConnectorError as exc:
@@ -664,9 +668,7 @@ class HttpTransport:
             raise InvalidResponseError(
                 "the response body is empty",
                 status=reply.status,
-                operation_id=operation.operation_id,
-                method=operation.method,
-                path_template=operation.path,
+                **reply.context.as_kwargs(),
             )
         try:
             return json.loads(reply.body)
@@ -678,9 +680,7 @@ class HttpTransport:
                 f"the body is not JSON (Content-Type "
                 f"{reply.headers.get('Content-Type', 'missing')})",
                 status=reply.status,
-                operation_id=operation.operation_id,
-                method=operation.method,
-                path_template=operation.path,
+                **reply.context.as_kwargs(),
                 sprinklr_message=snippet,
             ) from None
 
@@ -692,9 +692,7 @@ class HttpTransport:
                 reply.status,
                 reply.headers,
                 reply.body,
-                operation_id=operation.operation_id,
-                method=operation.method,
-                path_template=operation.path,
+                **reply.context.as_kwargs(),
                 secrets=reply.secrets,
             )
 
@@ -726,9 +724,7 @@ class HttpTransport:
                 f"the body does not match {response.__name__}: {problems}"
                 + (f" ({count} errors in all)" if count > 3 else ""),
                 status=reply.status,
-                operation_id=operation.operation_id,
-                method=operation.method,
-                path_template=operation.path,
+                **reply.context.as_kwargs(),
             ) from None
 
 
@@ -763,6 +759,7 @@ class _Request:
     body: Any
     files: Files | None
     is_upload: bool
+    context: _Context
 
 
 def _client_timeout(

@@ -15,6 +15,7 @@ from sprinklr_generated import models
 from sprinklr_mcp import (
     ClientClosedError,
     ConfigError,
+    ErrorsInResponseError,
     LoginRequiredError,
     NotFoundError,
     SprinklrClient,
@@ -319,3 +320,18 @@ def test_connect_names_missing_setting(
 
     with pytest.raises(ConfigError):
         SprinklrClient.connect("nowhere")
+
+
+async def test_override_errors_name_override_path(
+    fake: FakeSprinklr, tmp_path: Path
+) -> None:
+    override = "/api/v2/agent-assist/{caseId}/nudges"
+    settings = settings_for(fake, tmp_path, path_overrides={"getCaseNudges": override})
+    fake.queue(reply(200, {"data": [], "errors": [{"message": "no nudges here"}]}))
+
+    async with SprinklrClient(settings, token_provider=StaticTokenProvider()) as client:
+        with pytest.raises(ErrorsInResponseError) as caught:
+            await client.get_case_nudges("633a9f1ce980b61e49f80adb")
+
+    assert caught.value.path_template == override
+    assert caught.value.sprinklr_message == "no nudges here"
