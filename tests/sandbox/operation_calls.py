@@ -111,7 +111,7 @@ def valid_calls(state: SandboxState) -> list[OperationCall]:
             "createCaseViaProfile",
             json={
                 "channelType": "SMS",
-                "contactInfo": {"phoneNo": "+15550109999", "fullName": "Test Example"},
+                "contactInfo": {"phoneNo": "+12025550199", "fullName": "Test Example"},
                 "subject": "Contract test",
             },
         ),
@@ -185,7 +185,7 @@ def valid_calls(state: SandboxState) -> list[OperationCall]:
             "deflectCall",
             json={
                 "assetId": next(iter(state.assets)),
-                "snId": "+15550108888",
+                "snId": "+12025550198",
                 "accountId": 100099022,
                 "deflectionType": "WHATSAPP_BUSINESS",
             },

@@ -1,8 +1,8 @@
 """Helpers for the sandbox tests: a logged-in HTTP session and OAuth steps.
 
-The session speaks to the sandbox with plain aiohttp and the headers a real
-client sends (``Authorization: Bearer`` and ``Key``), so these tests check the
-sandbox on its own; the lifecycle tests drive it through the generated client.
+The session calls the sandbox with plain aiohttp and the headers a real client
+sends (``Authorization: Bearer`` and ``Key``), so these tests check the sandbox
+on its own. The lifecycle tests drive it through the generated client instead.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ UNLIMITED = RateLimitConfig(per_second=None, per_hour=None)
 
 @dataclass
 class Reply:
-    """One answer: status, headers and the body as JSON (or text when not JSON)."""
+    """One response: status, headers, the body as JSON (None if not JSON) and text."""
 
     status: int
     headers: dict[str, str]

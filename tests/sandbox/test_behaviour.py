@@ -1,4 +1,4 @@
-"""What each endpoint does to the sandbox's data, beyond answering in shape."""
+"""What each endpoint does to the sandbox's data, beyond the response format."""
 
 from __future__ import annotations
 
@@ -466,7 +466,7 @@ async def test_deflection_statuses(
 ) -> None:
     body = {
         "assetId": "5e6f8c7d9bf510038b93c3ed",
-        "snId": "+15550105555",
+        "snId": "+12025550195",
         "accountId": 100099022,
         "deflectionType": "WHATSAPP_BUSINESS",
         **changes,
@@ -485,7 +485,7 @@ async def test_deflection_creates_case_and_message(api: Api) -> None:
         "/api/v2/deflect",
         json={
             "assetId": "5e6f8c7d9bf510038b93c3ed",
-            "snId": "+15550104444",
+            "snId": "+12025550194",
             "accountId": "100099022",
             "deflectionType": "WHATSAPP_BUSINESS",
             "customProperties": {"_c_reason": ["billing"]},
@@ -496,7 +496,7 @@ async def test_deflection_creates_case_and_message(api: Api) -> None:
     assert len(native_ids) == 1
     assert len(api.sandbox.state.cases) == cases_before + 1
     case = list(api.sandbox.state.cases.values())[-1]
-    assert case["contact"]["id"] == "WHATSAPP_BUSINESS_+15550104444"
+    assert case["contact"]["id"] == "WHATSAPP_BUSINESS_+12025550194"
     assert case["workflow"]["customProperties"] == {"_c_reason": ["billing"]}
 
 
@@ -511,7 +511,7 @@ async def test_journey_trigger_records_run(api: Api) -> None:
             "contextParams": {"orderId": "A-1"},
             "unifiedProfile": {
                 "profiles": [
-                    {"name": "N", "channelType": "SMS", "channelId": "+15550103333"}
+                    {"name": "N", "channelType": "SMS", "channelId": "+12025550193"}
                 ]
             },
         },

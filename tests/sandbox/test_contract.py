@@ -1,6 +1,6 @@
 """Every sandbox answer matches the spec, and Sprinklr's example requests pass.
 
-Each operation's answer is checked twice: against the spec's JSON schema (which
+Each operation's response is checked twice: against the spec's JSON schema (which
 catches wrong JSON types that pydantic would coerce) and against the generated
 response model that the client parses it with.
 """
@@ -95,7 +95,7 @@ async def test_every_answer_matches_spec_and_model(api: Api) -> None:
 
 
 async def test_spec_error_statuses_cover_sandbox_errors(api: Api) -> None:
-    """A 404 the sandbox answers is one the spec declares for that operation."""
+    """A 404 from the sandbox is a status the spec declares for that operation."""
     call = OperationCall("getCaseById", {"caseId": "0" * 24})
     reply = await api.call(call.method, call.path)
 

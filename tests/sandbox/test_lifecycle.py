@@ -199,7 +199,7 @@ async def test_profile_lifecycle(client: tuple[SprinklrClient, SandboxServer]) -
         body=models.ProfilePartialUpdateRequest.model_validate(
             {
                 "id": created.id,
-                "profileUpdateRequestDTO": {"contactInfo": {"phoneNo": "+15550107777"}},
+                "profileUpdateRequestDTO": {"contactInfo": {"phoneNo": "+12025550197"}},
                 "profileWorkflowUpdateRequestDTO": {
                     "partnerCustomPropertiesAdded": {"_c_tier": ["gold"]}
                 },
@@ -218,7 +218,7 @@ async def test_profile_lifecycle(client: tuple[SprinklrClient, SandboxServer]) -
     for found in (by_id, by_channel, by_username):
         assert found.id == created.id
         assert found.contact is not None
-        assert found.contact.phone_no == "+15550107777"
+        assert found.contact.phone_no == "+12025550197"
     assert by_id.profile_workflow is not None
     assert by_id.profile_workflow.custom_properties == {"_c_tier": ["gold"]}
 
@@ -231,12 +231,12 @@ async def test_profile_case_is_listed_for_profile(
         body=models.ProfileCaseCreateRequest.model_validate(
             {
                 "channelType": "SMS",
-                "contactInfo": {"phoneNo": "+15550106666", "fullName": "Quinn Example"},
+                "contactInfo": {"phoneNo": "+12025550196", "fullName": "Quinn Example"},
                 "subject": "Callback request",
             }
         )
     )
-    profile = sandbox.state.find_profile_by_channel("SMS", "+15550106666")
+    profile = sandbox.state.find_profile_by_channel("SMS", "+12025550196")
     assert profile is not None
 
     listed = await sprinklr.list_profile_cases(profile["id"])
@@ -276,7 +276,8 @@ async def test_media_upload_then_publish_and_comment(
             }
         )
     )
-    assert len(post_ids) == 1 and post_ids[0].startswith("POST_")
+    assert len(post_ids) == 1
+    assert post_ids[0].startswith("POST_")
 
     case = next(iter(sandbox.state.cases.values()))
     comment = await sprinklr.add_comment(

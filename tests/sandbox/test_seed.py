@@ -53,7 +53,7 @@ def test_people_are_invented() -> None:
         assert contact["firstName"] in FIRST_NAMES
         assert contact["lastName"] in LAST_NAMES
         assert contact["email"].endswith("@example.com")
-        assert re.fullmatch(r"\+1555010\d{4}", contact["phoneNo"])
+        assert re.fullmatch(r"\+120255501\d\d", contact["phoneNo"])
         for social in profile["profiles"]:
             if social["channelType"] == "EMAIL":
                 assert social["channelId"].endswith("@example.com")

@@ -1,9 +1,9 @@
 """Care-console helpers with no public API: case nudges and after-call work.
 
-Sprinklr documents neither endpoint. The sandbox answers on the paths the
-spec declares and derives plausible data from the case, so the tools that
-call them can be tried: nudges from the case's state and subject, ACW forms
-for voice cases only.
+Sprinklr documents neither endpoint. The sandbox serves the paths the spec
+declares and derives plausible data from the case, so the tools that call
+them can be tried: nudges come from the case's state and subject, and ACW
+forms exist for voice cases only.
 """
 
 from __future__ import annotations

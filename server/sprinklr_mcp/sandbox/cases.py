@@ -475,8 +475,8 @@ async def update_case(request: web.Request) -> web.StreamResponse:
     """PUT /api/v2/case: apply update actions to the listed cases.
 
     An optional top-level ``version`` makes the update conditional: when any
-    listed case has moved past that version, the call answers 409 and changes
-    nothing. Each case's ``version`` goes up by one per successful update.
+    listed case has moved past that version, the call fails with 409 and
+    changes nothing. Each case's ``version`` goes up by one per successful update.
     """
     state = state_of(request)
     body = await read_json_object(request)

@@ -39,6 +39,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "runs until Ctrl-C. Nothing it serves comes from or goes to Sprinklr."
         ),
     )
+    _add_server_options(parser)
+    _add_limit_options(parser.add_argument_group("rate limits, per API key"))
+    _add_fault_options(
+        parser.add_argument_group("fault injection (all off by default)")
+    )
+    parser.set_defaults(func=run)
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host",
         default="127.0.0.1",
@@ -88,7 +97,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seed of the generated data; the same seed gives the same data "
         f"(default: {SandboxConfig.seed})",
     )
-    limits = parser.add_argument_group("rate limits, per API key")
+
+
+def _add_limit_options(limits: argparse._ArgumentGroup) -> None:
     limits.add_argument(
         "--rate-per-second",
         type=int,
@@ -106,27 +117,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         choices=(403, 429),
         default=RateLimitConfig.status,
-        help="answer over-limit calls with 403 'Developer Over Rate' or with 429 "
+        help="respond to over-limit calls with 403 'Developer Over Rate' or with 429 "
         "and Retry-After (default: 403)",
     )
-    faults = parser.add_argument_group("fault injection (all off by default)")
+
+
+def _add_fault_options(faults: argparse._ArgumentGroup) -> None:
     faults.add_argument(
         "--latency",
         type=float,
         default=0.0,
-        help="seconds added before every API answer",
+        help="seconds of delay added before every API response",
     )
     faults.add_argument(
         "--error-500-rate",
         type=float,
         default=0.0,
-        help="fraction of API calls (0 to 1) answered 500 before taking effect",
+        help="fraction of API calls (0 to 1) that get 500 before taking effect",
     )
     faults.add_argument(
         "--error-503-rate",
         type=float,
         default=0.0,
-        help="fraction of API calls (0 to 1) answered 503 before taking effect",
+        help="fraction of API calls (0 to 1) that get 503 before taking effect",
     )
     faults.add_argument(
         "--drop-rate",
@@ -139,7 +152,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--truncate-rate",
         type=float,
         default=0.0,
-        help="fraction of API calls (0 to 1) whose answer is cut off halfway",
+        help="fraction of API calls (0 to 1) whose response is cut off halfway",
     )
     faults.add_argument(
         "--fault-seed",
@@ -152,7 +165,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="inject the faults into the OAuth endpoints too",
     )
-    parser.set_defaults(func=run)
 
 
 def _config(args: argparse.Namespace) -> SandboxConfig:

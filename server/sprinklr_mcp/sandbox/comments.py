@@ -176,7 +176,7 @@ async def search_comments_v1(request: web.Request) -> web.StreamResponse:
     """POST /api/v1/generic/comment/search/{assetClass}/{assetId}.
 
     The older comment search, which the spec does not use but Sprinklr still
-    documents. Its answer has no ``errors`` key, and paging is by ``start`` and
+    documents. Its response has no ``errors`` key, and paging is by ``start`` and
     ``rows`` with ``hasMore`` and ``totalComments``.
     """
     state = state_of(request)

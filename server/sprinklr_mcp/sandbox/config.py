@@ -45,7 +45,7 @@ class SandboxConfigError(ValueError):
 
 
 class ManualClock:
-    """A clock that moves only when told to, for deterministic tests."""
+    """A clock that moves only when ``advance`` is called, for deterministic tests."""
 
     def __init__(self, start: float = 1_767_225_600.0) -> None:
         self.now = start
@@ -62,7 +62,7 @@ class ManualClock:
 
 @dataclass
 class RateLimitConfig:
-    """Per-key call limits and how the sandbox answers a call over them.
+    """Per-key call limits and how the sandbox responds to a call over them.
 
     A limit of ``None`` switches that window off. Every call that passes the key
     and environment checks counts, including calls later rejected for their token.
@@ -94,9 +94,10 @@ class FaultConfig:
 
     Each call draws one number from a random generator seeded with ``seed``, so
     the same sequence of calls meets the same faults. The four rates are
-    fractions of calls and must add up to at most 1. A 500 or 503 answers before
-    the call takes effect; a dropped connection and a truncated response happen
-    after it took effect, so the caller cannot know the outcome.
+    fractions of calls and must add up to at most 1. A 500 or 503 comes before
+    the call takes effect. A dropped connection or a truncated response comes
+    after it took effect, so the caller cannot know the outcome. ``latency`` is
+    in seconds; ``include_oauth`` applies the faults to the OAuth endpoints too.
     """
 
     latency: float = 0.0
@@ -138,8 +139,10 @@ class SandboxConfig:
     ``environment`` is the environment the registered API key belongs to ("" for
     global production). ``environments`` are the path segments the sandbox
     routes; a call on any of them other than the key's own gets 421.
-    ``api_key``, ``api_secret`` and ``access_token``-related values are generated
-    at start unless given. ``token_lifetime`` is in seconds.
+    ``api_key`` and ``api_secret`` are random unless given. ``token_lifetime``
+    is the access token lifetime in seconds. ``auto_approve`` skips the consent
+    page. ``seed`` fixes the generated data; ``clock`` drives every expiry,
+    rate window and timestamp.
     """
 
     host: str = "127.0.0.1"

@@ -73,7 +73,9 @@ async def deflect_call(request: web.Request) -> web.StreamResponse:
     sn_id = body.text("snId", required=True)
     body.text("accountId", required=True)
     target = _channel(body, "deflectionType", required=True)
-    assert asset_id is not None and sn_id is not None and target is not None
+    assert asset_id is not None
+    assert sn_id is not None
+    assert target is not None
     account = _account(state, body, "accountId", target)
     via = _channel(body, "viaDeflectionType", required=False)
     if via is not None:

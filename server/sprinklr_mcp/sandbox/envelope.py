@@ -20,7 +20,7 @@ _error_ids = itertools.count(1)
 
 
 class ApiError(Exception):
-    """A call Sprinklr would reject, answered as an envelope with one error entry.
+    """A call Sprinklr would reject, sent back as an envelope with one error entry.
 
     ``field`` is the dotted name of the offending request field, if any; it goes
     into the entry's ``details`` and the message names it too.
@@ -66,12 +66,12 @@ def json_response(
 
 
 def ok(data: Any) -> web.Response:
-    """Answer 200 with ``data`` in the envelope and an empty ``errors`` list."""
+    """Return 200 with ``data`` in the envelope and an empty ``errors`` list."""
     return json_response({"data": data, "errors": []})
 
 
 def error_response(error: ApiError) -> web.Response:
-    """Answer an ApiError as an envelope whose ``data`` is null."""
+    """Return an ApiError as an envelope whose ``data`` is null."""
     return json_response(
         {"data": None, "errors": [error.entry()]},
         status=error.status,
@@ -82,7 +82,7 @@ def error_response(error: ApiError) -> web.Response:
 def text_error(
     status: int, text: str, headers: dict[str, str] | None = None
 ) -> web.Response:
-    """Answer in plain text, the way the API gateway reports key and rate errors."""
+    """Return plain text, the way the API gateway reports key and rate errors."""
     return web.Response(
         text=text, status=status, content_type="text/plain", headers=headers
     )

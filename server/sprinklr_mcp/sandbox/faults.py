@@ -21,7 +21,7 @@ class Fault(enum.Enum):
 
     @property
     def before_handler(self) -> bool:
-        """Whether the fault answers before the call takes effect."""
+        """Return whether the fault happens before the call takes effect."""
         return self in (Fault.ERROR_500, Fault.ERROR_503)
 
 
@@ -45,7 +45,7 @@ class FaultInjector:
         self._random = random.Random(self.config.seed)
 
     def fail_next(self, fault: Fault | str, count: int = 1) -> None:
-        """Make the next ``count`` calls meet ``fault`` whatever the rates say."""
+        """Make the next ``count`` calls meet ``fault``, whatever the rates are."""
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
         self._scripted.extend([Fault(fault)] * count)
@@ -55,7 +55,7 @@ class FaultInjector:
         self._scripted.clear()
 
     def pick(self) -> Fault | None:
-        """Return the fault for one call, or None for a normal answer."""
+        """Return the fault for one call, or None for a normal response."""
         if self._scripted:
             return self._scripted.popleft()
 

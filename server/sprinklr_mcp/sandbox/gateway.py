@@ -2,7 +2,7 @@
 
 It does what Sprinklr's gateway does before a call reaches the API: checks the
 environment segment, the ``Key`` header, the per-key rate limit and the bearer
-token, and answers failures in the gateway's own shapes. It also injects the
+token, and responds to failures in the gateway's own formats. It also injects the
 configured faults and records every call for tests.
 """
 
@@ -138,7 +138,7 @@ class Gateway:
     def _reject(
         self, request: web.Request, environment: str
     ) -> web.StreamResponse | None:
-        """Return the gateway's answer when the key, rate or token is not accepted.
+        """Return the gateway's response when the key, rate or token is not accepted.
 
         The key and its environment are checked first (403, 421), then the
         rate limit, then the token (401), so calls with a bad token still count.
@@ -166,7 +166,7 @@ class Gateway:
         except ApiError as error:
             return error_response(error)
         except web.HTTPException as exc:
-            # Redirects and other aiohttp answers raised by a handler, turned
+            # Redirects and other aiohttp responses raised by a handler, turned
             # into a response so that the call is recorded like any other.
             return web.Response(status=exc.status, headers=exc.headers, body=exc.body)
         except Exception:
@@ -177,7 +177,7 @@ class Gateway:
 
 
 def _over_rate(exceeded: RateLimitExceeded, status: int) -> web.StreamResponse:
-    """Answer a call over the rate limit as 403 text or as 429 with Retry-After."""
+    """Return the response to a call over the rate limit: 403 text or 429 JSON."""
     if status == 403:
         return text_error(403, "Developer Over Rate")
     window = exceeded.window.replace("_", " ")

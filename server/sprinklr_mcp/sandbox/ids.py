@@ -47,10 +47,6 @@ class IdFactory:
         alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
         return "".join(self._random.choice(alphabet) for _ in range(length))
 
-    def choice(self, options: list[str] | tuple[str, ...]) -> str:
-        """Return one of ``options``."""
-        return self._random.choice(options)
-
     def randint(self, low: int, high: int) -> int:
         """Return an integer between ``low`` and ``high`` inclusive."""
         return self._random.randint(low, high)

@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 ASSET_TYPES = ("IMAGE", "VIDEO", "FILE")
 MEDIA_PREFIX = "/media/"
 
-# Longest edge of the preview Sprinklr makes for an image, in pixels, as seen in
-# the documented upload responses (720 px wide previews).
+# Maximum edge of the preview Sprinklr makes for an image, in pixels, as in the
+# documented upload responses (720 px wide previews).
 PREVIEW_EDGE = 720
 
 
@@ -48,7 +48,7 @@ def image_size(content: bytes) -> tuple[int, int] | None:
 
 def _jpeg_size(content: bytes) -> tuple[int, int] | None:
     # Walk the JPEG segments to the first start-of-frame marker (SOF0 to SOF15,
-    # except DHT C4, JPG C8 and DAC CC), whose body holds height then width.
+    # except DHT C4, JPG C8 and DAC CC), whose body contains height then width.
     position = 2
     while position + 9 < len(content):
         if content[position] != 0xFF:
@@ -92,10 +92,11 @@ def store_upload(
 ) -> Record:
     """Store one uploaded file and return its media record."""
     media_id = state.ids.hex24()
-    mime_type = content_type or mimetypes.guess_type(name)[0]
+    mime_type = content_type
     if not mime_type or mime_type == "application/octet-stream":
         mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    url = f"{root}{MEDIA_PREFIX}{media_id}/{quote(name)}"
+
+    # Images get their dimensions and a preview URL, as in Sprinklr's responses.
     record: Record = {}
     size = image_size(content) if asset_type in ("IMAGE", "FILE") else None
     if size is not None:
@@ -109,12 +110,13 @@ def store_upload(
                 "previewHeight": round(height * scale),
             }
         )
+
     record.update(
         {
             "id": media_id,
             "mimeType": mime_type,
             "name": name,
-            "url": url,
+            "url": f"{root}{MEDIA_PREFIX}{media_id}/{quote(name)}",
             "previewUrl": (
                 f"{root}{MEDIA_PREFIX}{media_id}/{quote(_preview_name(name))}"
                 if size is not None
@@ -123,6 +125,7 @@ def store_upload(
             "size": len(content),
         }
     )
+
     state.media[media_id] = MediaFile(record=record, content=content)
     logger.debug("sandbox media %s stored, %d bytes", media_id, len(content))
     return record

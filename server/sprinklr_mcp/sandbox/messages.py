@@ -21,7 +21,7 @@ async def get_message_by_id(request: web.Request) -> web.StreamResponse:
 async def get_messages_bulk(request: web.Request) -> web.StreamResponse:
     """POST /api/v2/message/bulk-fetch with a JSON array of message IDs.
 
-    Answers the messages that exist, in request order; unknown IDs are left
+    Returns the messages that exist, in request order. Unknown IDs are left
     out rather than failing the call.
     """
     state = state_of(request)

@@ -161,7 +161,7 @@ def upsert_profile(state: SandboxState, body: Fields, *, keep_lists: bool) -> Re
     """Create a profile from a ProfileUpsertRequest, or replace or merge into one.
 
     With ``id`` the named profile is replaced; a channel identity the sandbox
-    already knows merges the request into that identity's profile. Without
+    already has merges the request into that identity's profile. Without
     profile lists in the body, ``keep_lists`` keeps the existing lists.
     """
     now = state.now_ms()
@@ -310,7 +310,7 @@ def _update_properties(properties: dict[str, list[str]], changes: Fields) -> Non
 
 
 async def update_profile(request: web.Request) -> web.StreamResponse:
-    """POST /api/v2/profile/partial-update: change some fields, answer the ID."""
+    """POST /api/v2/profile/partial-update: change some fields, return the ID."""
     state = state_of(request)
     body = await read_json_object(request)
     profile_id = body.text("id")
@@ -366,8 +366,8 @@ def profile_cases(state: SandboxState, profile: Record) -> list[Record]:
 async def list_profile_cases(request: web.Request) -> web.StreamResponse:
     """GET /api/v2/profile/{profileId}/cases?size=N, newest first.
 
-    Sprinklr has no such endpoint; the sandbox answers on the path the spec
-    declares so that a connection whose path override points here works.
+    Sprinklr has no such endpoint. The sandbox serves the path the spec
+    declares, so a connection whose path override points here works.
     """
     state = state_of(request)
     profile = state.profile_by_id(request.match_info["profileId"])

@@ -53,7 +53,7 @@ def _check_attachment(request: web.Request, attachment: Fields) -> None:
 
 
 async def publish_message(request: web.Request) -> web.StreamResponse:
-    """POST /api/v2/publishing/post: one post per account, answered as POST IDs."""
+    """POST /api/v2/publishing/post: one post per account; returns the POST IDs."""
     state = state_of(request)
     body = await read_json_object(request)
     accounts = body.array("accountIds", required=True, single=True)

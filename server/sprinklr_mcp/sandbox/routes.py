@@ -1,4 +1,4 @@
-"""What every API handler module shares: the route table type and app keys."""
+"""The route table type and app keys that every API handler module uses."""
 
 from __future__ import annotations
 

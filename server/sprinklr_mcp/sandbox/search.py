@@ -50,7 +50,7 @@ CASE_KEYS = (
 
 @dataclass(frozen=True)
 class SearchSpec:
-    """What one entity type's search accepts.
+    """The filter keys, option flags and record view of one entity type's search.
 
     ``keys`` are the filterable and sortable fields. ``flags`` are filter keys
     that set an option instead of naming a field, so they match every record.
@@ -211,7 +211,7 @@ def _sorted(
 def run_search(
     state: SandboxState, spec: SearchSpec, body: Fields, records: Iterable[Record]
 ) -> Record:
-    """Filter, sort and page ``records`` as a search request asks."""
+    """Filter, sort and page ``records`` as the search request specifies."""
     filter_fields = body.nested("filter")
     matcher = compile_filter(filter_fields, spec) if filter_fields else None
     view = spec.view or (lambda record: record)

@@ -146,6 +146,13 @@ def _seed_accounts(state: SandboxState) -> None:
         }
 
 
+def fictional_phone(index: int) -> str:
+    """Return a US number in 555-0100 to 555-0199, the range kept for fiction."""
+    if not 0 <= index < 100:
+        raise ValueError(f"only 100 fictional numbers exist, got index {index}")
+    return f"+1202555{100 + index:04d}"
+
+
 def _channel_identity(
     ids: IdFactory, channel_type: str, first: str, last: str, index: int
 ) -> tuple[str, str]:
@@ -161,7 +168,7 @@ def _channel_identity(
         address = f"{first.lower()}.{last.lower()}{index}@example.com"
         return address, address
     if channel_type in ("SMS", "WHATSAPP_BUSINESS"):
-        phone = f"+1555010{index:04d}"
+        phone = fictional_phone(index)
         return phone, phone
     return ids.hex24(), f"{first} {last}"
 
@@ -222,7 +229,7 @@ def _make_profile(state: SandboxState, index: int) -> Record:
             "lastName": last,
             "fullName": f"{first} {last}",
             "email": email,
-            "phoneNo": f"+1555010{index:04d}",
+            "phoneNo": fictional_phone(index),
             "website": [],
             "phoneDetails": [],
             "emailDetails": [],
@@ -280,6 +287,7 @@ def make_message(
         ids.digits(19) if channel_type in ("TWITTER", "INSTAGRAM") else ids.token()
     )
     brand = _brand_profile(channel_type)
+
     message: Record = {
         "sourceType": "ACCOUNT",
         "sourceId": account_id,
@@ -531,7 +539,7 @@ def contact_for(customer: Record) -> Record:
 
 
 def _seed_loose_message(state: SandboxState, index: int, profile: Record) -> None:
-    """Seed an inbound message no case holds yet, for creating cases from."""
+    """Seed an inbound message that no case contains yet, to create cases from."""
     created = SEED_EPOCH_MS - (index + 1) * 3_600_000
     make_message(
         state,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 from types import TracebackType
-from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -243,13 +242,3 @@ class SandboxServer:
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
-
-    def describe(self) -> dict[str, Any]:
-        """Return what a user needs to connect, for printing; includes the secret."""
-        return {
-            "url": self.url,
-            "environment": self.environment,
-            "api_key": self.api_key,
-            "api_secret": self.api_secret,
-            "redirect_uri": self.redirect_uri,
-        }

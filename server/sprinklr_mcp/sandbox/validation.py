@@ -1,8 +1,8 @@
 """Request checks that reject bad input with 400 and the name of the field.
 
-Sprinklr accepts some loose types that its own examples use (numbers sent as
-strings, a single ID where a list is documented); the readers here accept the
-same and convert them, and reject everything else.
+Sprinklr accepts some loose types that its own examples use, such as numbers
+sent as strings or a single ID where a list is documented. The readers here
+accept the same forms and convert them, and reject everything else.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class Fields:
         return f"{self.prefix}.{name}" if self.prefix else name
 
     def has(self, name: str) -> bool:
-        """Whether ``name`` is present and not null."""
+        """Return whether ``name`` is present and not null."""
         return self.data.get(name) is not None
 
     def _get(self, name: str, required: bool) -> Any:
