@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -358,3 +359,32 @@ def test_invalid_settings_name_the_setting(
 ) -> None:
     with pytest.raises(SandboxConfigError, match=message):
         SandboxServer(make_config(**overrides))
+
+
+async def test_logs_hold_no_credentials(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sandbox = api.sandbox
+    async with api.session.post(
+        f"{sandbox.environment_url}/oauth/token",
+        params={
+            "grant_type": "refresh_token",
+            "refresh_token": api.refresh_token,
+            "client_id": sandbox.api_key,
+            "client_secret": sandbox.api_secret,
+            "redirect_uri": sandbox.redirect_uri,
+        },
+        headers={"Content-Length": "0"},
+    ) as response:
+        tokens = await response.json()
+    api.access_token = tokens["access_token"]
+    await api.call("GET", "/api/v2/me")
+    await api.call("GET", "/api/v2/case/" + "0" * 24)
+    await api.call("GET", "/api/v2/me", headers={"Authorization": "Bearer wrong"})
+
+    secrets = (sandbox.api_secret, tokens["access_token"], tokens["refresh_token"])
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/api/v2/case/" in logged
+    for secret in secrets:
+        assert secret not in logged

@@ -106,6 +106,13 @@ class Gateway:
             return injected
 
         rejection = self._reject(request, environment) if area == "api" else None
+        if rejection is not None:
+            logger.info(
+                "sandbox gateway rejected %s %s with %d",
+                request.method,
+                route,
+                rejection.status,
+            )
         response = rejection or await self._call(request, handler)
 
         if fault is Fault.DROP:
@@ -152,9 +159,6 @@ class Gateway:
 
         exceeded = self._limiter.admit(api_key)
         if exceeded is not None:
-            logger.info(
-                "sandbox rate limit hit: %d calls %s", exceeded.limit, exceeded.window
-            )
             return _over_rate(exceeded, self._limiter.limits.status)
         if failure is not None:
             return failure.response()
@@ -164,6 +168,13 @@ class Gateway:
         try:
             return await handler(request)
         except ApiError as error:
+            logger.info(
+                "sandbox returned %d to %s %s: %s",
+                error.status,
+                request.method,
+                request.path,
+                error.message,
+            )
             return error_response(error)
         except web.HTTPException as exc:
             # Redirects and other aiohttp responses raised by a handler, turned
