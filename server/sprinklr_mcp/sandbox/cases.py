@@ -24,7 +24,7 @@ from .validation import (
     to_int,
 )
 
-__all__ = ["ROUTES", "UPDATE_ACTIONS", "sync_case_fields"]
+__all__ = ["ROUTES", "UPDATE_ACTIONS", "case_record", "sync_case_fields"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,21 +108,15 @@ def _workflow(fields: Fields | None, now: int) -> Record:
     return workflow
 
 
-def _new_case(
-    state: SandboxState,
-    body: Fields,
-    *,
-    contact: Record,
-    workflow: Record,
-    status: str | None = None,
+def case_record(
+    *, subject: str, description: str, contact: Record, workflow: Record, now: int
 ) -> Record:
-    """Store a case built from the fields that create requests share."""
-    now = state.now_ms()
-    case: Record = {
-        "subject": body.text("subject") or "",
-        "description": body.text("description") or "",
+    """Return the fields of a new case, before it gets an ID and a number."""
+    return {
+        "subject": subject,
+        "description": description,
         "version": 0,
-        "status": status or "New",
+        "status": "New",
         "externalCaseInfo": {"externalCases": []},
         "workflow": workflow,
         "channelCustomProperties": [],
@@ -137,6 +131,24 @@ def _new_case(
         "associatedUserBrandMessageCount": 0,
         "deleted": False,
     }
+
+
+def _new_case(
+    state: SandboxState,
+    body: Fields,
+    *,
+    contact: Record,
+    workflow: Record,
+    status: str | None = None,
+) -> Record:
+    """Store a case built from the fields that create requests share."""
+    case = case_record(
+        subject=body.text("subject") or "",
+        description=body.text("description") or "",
+        contact=contact,
+        workflow=workflow,
+        now=state.now_ms(),
+    )
     for field in ("priority", "caseType", "summary"):
         value = body.text(field)
         if value is not None:
@@ -150,7 +162,10 @@ def _new_case(
         case["externalCaseInfo"]["externalCases"].append(dict(external.data))
     if "assignment" in workflow:
         case["allEngagedUsersList"].append(workflow["assignment"]["assigneeId"])
+
     sync_case_fields(case)
+    if status is not None:
+        case["status"] = status
     return state.add_case(case)
 
 
@@ -238,12 +253,13 @@ async def create_case_via_profile(request: web.Request) -> web.StreamResponse:
         for s in profile["profiles"]
         if s["channelType"] == channel_type and s["channelId"] == channel_id
     )
-    status = body.text("status")
     case = _new_case(
-        state, body, contact=contact_for(social), workflow=workflow, status=status
+        state,
+        body,
+        contact=contact_for(social),
+        workflow=workflow,
+        status=body.text("status"),
     )
-    if status is not None:
-        case["status"] = status
 
     if comment is not None and (comment.has("comment") or attachments):
         record: Record = {

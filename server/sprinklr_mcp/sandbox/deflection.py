@@ -11,6 +11,7 @@ import logging
 
 from aiohttp import web
 
+from .cases import case_record
 from .envelope import ApiError, ok
 from .routes import Route, state_of
 from .seed import contact_for
@@ -130,28 +131,16 @@ async def deflect_call(request: web.Request) -> web.StreamResponse:
         state.associate_message(existing_case, message, now)
     elif create_case:
         case = state.add_case(
-            {
-                "subject": f"Deflected call to {target}",
-                "description": body.text("comment") or "",
-                "version": 0,
-                "status": "New",
-                "externalCaseInfo": {"externalCases": []},
-                "workflow": {"customProperties": case_properties, "queues": []},
-                "channelCustomProperties": [],
-                "contact": contact_for(customer),
-                "createdTime": now,
-                "modifiedTime": now,
-                "firstMessageId": message["messageId"],
-                "conversationId": message["conversationId"],
-                "latestProfileMessageAssociatedTime": 0,
-                "totalProcessingClockTime": 0,
-                "allEngagedUsersList": [],
-                "associatedFanMessageCount": 0,
-                "associatedBrandMessageCount": 0,
-                "associatedUserBrandMessageCount": 0,
-                "deleted": False,
-            }
+            case_record(
+                subject=f"Deflected call to {target}",
+                description=body.text("comment") or "",
+                contact=contact_for(customer),
+                workflow={"customProperties": case_properties, "queues": []},
+                now=now,
+            )
         )
+        case["firstMessageId"] = message["messageId"]
+        case["conversationId"] = message["conversationId"]
         state.associate_message(case, message, now)
     state.deflections.append({"messageId": message["messageId"], "assetId": asset_id})
     logger.info("sandbox deflected a call to %s", target)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from aiohttp import web
 
@@ -390,23 +389,16 @@ def find_or_create_profile_for_case(
         return existing
     now = state.now_ms()
     contact = _contact(contact_info)
-    name = contact.get("fullName") or channel_id
-    social: dict[str, Any] = {
-        "name": name,
-        "channelType": channel_type,
-        "channelId": channel_id,
-        "username": channel_id,
-        "followers": 0,
-        "following": 0,
-        "verified": False,
-        "unSubscribed": False,
-        "deleted": False,
-        "snCreatedTime": 0,
-        "snModifiedTime": now,
-        "statusCount": 0,
-        "accountSpecificInfos": [],
-        "additional": {},
-    }
+    social = _social_profile(
+        Fields(
+            {
+                "name": contact.get("fullName") or channel_id,
+                "channelType": channel_type,
+                "channelId": channel_id,
+            }
+        ),
+        now,
+    )
     profile: Record = {
         "id": state.ids.hex24(),
         "contact": contact,
