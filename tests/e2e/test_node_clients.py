@@ -12,7 +12,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import REPO, http_server, server_environment, sprinklr_mcp_command
+from e2e_support import REPO, http_server, server_environment, sprinklr_mcp_command
 from sandbox_calls import seeded_state, valid_calls
 
 from sprinklr_mcp.mcp_server.tools import load_catalog

@@ -9,7 +9,7 @@ from typing import Any
 
 import anyio
 from anyio.streams.text import TextReceiveStream
-from conftest import server_environment, sprinklr_mcp_command
+from e2e_support import server_environment, sprinklr_mcp_command
 
 INITIALIZE = {
     "jsonrpc": "2.0",

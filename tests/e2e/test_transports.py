@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import mcp_types as types
 import pytest
-from conftest import http_server, server_environment, sprinklr_mcp_command
+from e2e_support import http_server, server_environment, sprinklr_mcp_command
 from mcp import Client, StdioServerParameters
 from sandbox_calls import seeded_state, valid_calls
 

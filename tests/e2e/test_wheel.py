@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, server_environment
+from e2e_support import REPO, server_environment
 from mcp import Client, StdioServerParameters
 
 from sprinklr_mcp.mcp_server.tools import load_catalog

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import mcp_types as types
 import pytest
-from conftest import Backend
 from mcp import Client, MCPError
+from mcp_support import Backend
 from sandbox_calls import PNG_BASE64, valid_calls
 
 from sprinklr_mcp.mcp_server.tools import select_tools

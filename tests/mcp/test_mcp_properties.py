@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 import mcp_types as types
 import pytest
-from conftest import Backend
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
-from schema_strategies import from_schema
+from mcp_schema_strategies import from_schema
+from mcp_support import Backend
 
 from sprinklr_mcp.mcp_server.tools import load_catalog
 
