@@ -493,6 +493,9 @@ async def update_case(request: web.Request) -> web.StreamResponse:
     An optional top-level ``version`` makes the update conditional: when any
     listed case has moved past that version, the call fails with 409 and
     changes nothing. Each case's ``version`` goes up by one per successful update.
+
+    NOTE: Sprinklr documents 409 for a stale version but not how an update
+    sends the version, so the top-level ``version`` field is an assumption.
     """
     state = state_of(request)
     body = await read_json_object(request)

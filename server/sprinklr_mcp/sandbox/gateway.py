@@ -191,6 +191,8 @@ def _over_rate(exceeded: RateLimitExceeded, status: int) -> web.StreamResponse:
     """Return the response to a call over the rate limit: 403 text or 429 JSON."""
     if status == 403:
         return text_error(403, "Developer Over Rate")
+    # NOTE: Sprinklr documents only the 403 form. This 429 body and its fields
+    # follow a third-party description and are unverified.
     window = exceeded.window.replace("_", " ")
     return json_response(
         {
