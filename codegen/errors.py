@@ -4,4 +4,4 @@ __all__ = ["CodegenError"]
 
 
 class CodegenError(Exception):
-    """The spec breaks a rule or a generation step failed; the message says which."""
+    """Raised when the spec breaks a rule or a step fails; the message names why."""

@@ -167,9 +167,9 @@ def tool_arguments(document: Mapping[str, Any], operation: Operation) -> list[Ar
     if operation.body is not None and operation.body.kind == "json":
         arguments.extend(_json_body_arguments(document, operation))
     if operation.body is not None and operation.body.kind == "multipart":
-        taken = {argument.name for argument in arguments}
+        declared = {argument.name for argument in arguments}
         for field in multipart_fields(document, operation):
-            arguments.extend(_file_arguments(field, taken))
+            arguments.extend(_file_arguments(field, declared))
 
     _check_arguments(operation, arguments)
     return arguments
@@ -216,7 +216,7 @@ def _json_body_arguments(
     ]
 
 
-def _file_arguments(field: MultipartField, taken: set[str]) -> list[Argument]:
+def _file_arguments(field: MultipartField, declared: set[str]) -> list[Argument]:
     """Return the media-source arguments that stand for one multipart file field."""
     python = python_name(field.wire_name)
     if field.many:
@@ -235,7 +235,7 @@ def _file_arguments(field: MultipartField, taken: set[str]) -> list[Argument]:
 
     arguments = []
     for name, schema in MEDIA_SOURCE_PROPERTIES.items():
-        shared = name == FILE_NAME and name in taken
+        shared = name == FILE_NAME and name in declared
         arguments.append(
             Argument(
                 name=name,

@@ -43,7 +43,7 @@ BodyKind = Literal["json", "multipart"]
 
 
 class _SpecLoader(yaml.SafeLoader):
-    """A YAML loader that keeps timestamps as strings, as JSON Schema sees them."""
+    """A YAML loader that keeps timestamps as strings, as JSON Schema treats them."""
 
 
 _SpecLoader.yaml_implicit_resolvers = {

@@ -96,7 +96,9 @@ def catalog_entry(
     document: Mapping[str, Any], operation: Operation, arguments: list[Argument]
 ) -> dict[str, Any]:
     """Return the catalog entry of one tool."""
-    assert operation.tool is not None and operation.summary and operation.description
+    assert operation.tool is not None
+    assert operation.summary is not None
+    assert operation.description is not None
     description = operation.description
     if any(a.location == "file" and a.name == "filePath" for a in arguments):
         description = f"{description} {MEDIA_SOURCE_NOTE}"
@@ -154,9 +156,8 @@ def _output_schema(document: Mapping[str, Any], operation: Operation) -> dict[st
         merged = merged_object(document, envelope)
         assert merged is not None
         properties, required = merged
-        data = inline_schema(
-            InlineContext(document, OUTPUT_MAX_DEPTH), properties["data"]
-        )
+        context = InlineContext(document, OUTPUT_MAX_DEPTH, nullable_optional=True)
+        data = inline_schema(context, properties["data"])
         if "data" not in required:
             data = {"anyOf": [data, {"type": "null"}]}
 

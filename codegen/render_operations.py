@@ -45,7 +45,7 @@ class ToolArgument:
 
 @dataclass(frozen=True, slots=True)
 class ToolBinding:
-    """How a tool's validated arguments become a call of its client method."""
+    """The client method behind a tool and the mapping of its arguments."""
 
     tool: str
     operation_id: str
@@ -71,9 +71,10 @@ CALL_TOOL = '''
     ) -> Any:
         """Call the method behind ``tool`` with its validated arguments model.
 
-        Only the fields set on ``arguments`` are sent. ``files`` maps the
-        ``python_name`` of each ``file`` argument to the uploads the caller built
-        from the media-source inputs. Returns what the method returns.
+        Only the fields set on ``arguments`` are sent, as JSON values. ``files``
+        maps the ``python_name`` of each ``file`` argument to the uploads the
+        caller built from the media-source inputs. Returns what the method
+        returns.
         """
         binding = TOOL_BINDINGS[tool]
         if not isinstance(arguments, binding.arguments_model):
@@ -82,11 +83,7 @@ CALL_TOOL = '''
                 f"not {type(arguments).__name__}"
             )
 
-        fields = type(arguments).model_fields
-        values = {
-            fields[name].alias or name: getattr(arguments, name)
-            for name in arguments.model_fields_set
-        }
+        values = arguments.model_dump(mode="json", by_alias=True, exclude_unset=True)
         call: dict[str, Any] = dict(files or {})
         body: dict[str, Any] = {}
         for argument in binding.arguments:

@@ -65,7 +65,7 @@ SCHEMA_MAPS = ("properties", "patternProperties")
 SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 SCHEMA_VALUES = ("items", "additionalProperties", "propertyNames", "not")
 TRUNCATED_NOTE = "Nested fields are not listed."
-# OpenAPI number formats that say nothing to a JSON Schema validator or a model.
+# OpenAPI number formats, which no JSON Schema validator or model checks.
 OPENAPI_FORMATS = frozenset({"int32", "int64", "float", "double"})
 
 
@@ -74,12 +74,15 @@ class InlineContext:
     """Settings and state for inlining one catalog schema.
 
     ``max_depth`` counts objects with listed properties: the top object is
-    depth 1. ``described`` holds the components whose description was already
-    written, so that a component used in many places is described once.
+    depth 1. ``nullable_optional`` lets every property that is not required
+    be null, as the generated models allow (``X | None = None``). ``described``
+    contains the components whose description was already written, so that a
+    component used in many places is described once.
     """
 
     document: Mapping[str, Any]
     max_depth: int
+    nullable_optional: bool = False
     described: set[str] = field(default_factory=set)
 
 
@@ -132,6 +135,11 @@ def inline_schema(
                 )
                 for name, child in value.items()
             }
+            if key == "properties" and context.nullable_optional:
+                required = set(schema.get("required", ()))
+                for name, child in result[key].items():
+                    if name not in required:
+                        _allow_null(child)
         elif key in SCHEMA_LISTS:
             result[key] = [
                 inline_schema(context, child, depth=depth, expanding=expanding)
@@ -153,8 +161,39 @@ def inline_schema(
     return result
 
 
+def _allow_null(schema: dict[str, Any]) -> None:
+    """Widen ``schema`` in place so that it also accepts null."""
+    if not schema or _accepts_null(schema):
+        return
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list):
+        schema["type"] = [*kind, "null"]
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    if kind is not None:
+        return
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in schema:
+            schema[keyword] = [*schema[keyword], {"type": "null"}]
+            return
+    rest = {key: schema.pop(key) for key in list(schema) if key != "description"}
+    schema["anyOf"] = [rest, {"type": "null"}]
+
+
+def _accepts_null(schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return "enum" not in schema or None in schema["enum"]
+    for keyword in ("anyOf", "oneOf"):
+        if any(_accepts_null(branch) for branch in schema.get(keyword, ())):
+            return True
+    return False
+
+
 def _is_deep(schema: Mapping[str, Any], depth: int, context: InlineContext) -> bool:
-    """Whether ``schema`` lists properties below the depth limit."""
+    """Return whether ``schema`` lists properties below the depth limit."""
     return depth > context.max_depth and "properties" in schema
 
 
