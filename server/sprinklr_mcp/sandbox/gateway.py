@@ -106,14 +106,16 @@ class Gateway:
             return injected
 
         rejection = self._reject(request, environment) if area == "api" else None
-        if rejection is not None:
+        if rejection is None:
+            response = await self._call(request, handler)
+        else:
             logger.info(
                 "sandbox gateway rejected %s %s with %d",
                 request.method,
                 route,
                 rejection.status,
             )
-        response = rejection or await self._call(request, handler)
+            response = rejection
 
         if fault is Fault.DROP:
             self._record(request, route, environment, fault, None)
