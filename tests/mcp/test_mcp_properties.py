@@ -92,9 +92,11 @@ def invalid_call(draw: st.DrawFn, name: str) -> tuple[dict[str, Any], str]:
         for key in properties
         if key != "pageCursor" and _wrong_value(properties[key]) is not None
     ]
-    kinds = (
-        ["unknown"] + (["missing"] if required else []) + (["wrong"] if typed else [])
-    )
+    kinds = ["unknown"]
+    if required:
+        kinds.append("missing")
+    if typed:
+        kinds.append("wrong")
     kind = draw(st.sampled_from(kinds))
 
     if kind == "unknown":

@@ -84,7 +84,7 @@ def coerce_json_strings(
 ) -> tuple[dict[str, Any], list[str]]:
     """Parse top-level string values that should be arrays or objects.
 
-    Some clients send ``"[1, 2]"`` where the schema asks for an array. Such a
+    Some clients send ``"[1, 2]"`` where the schema expects an array. Such a
     value is parsed only where it is unambiguous: the property accepts arrays
     or objects and no strings, and the string parses to a JSON value of an
     accepted type. Returns the new arguments and the names that were parsed.

@@ -43,7 +43,7 @@ _SANDBOX_REDIRECT_URI = "http://127.0.0.1:8765/oauth/callback"
 
 @dataclass(frozen=True, slots=True)
 class BackendOptions:
-    """Which Sprinklr to call: ``sandbox``, a named connection, or the default."""
+    """Choice of backend: the sandbox, a named connection, or the active one."""
 
     sandbox: bool = False
     connection: str | None = None
@@ -72,7 +72,7 @@ async def open_sandbox_client(
 
     ``settings`` are extra ``ConnectionSettings`` fields, such as rate limits.
     Tokens live in a temporary directory that is removed on exit, because the
-    sandbox forgets them when it stops.
+    sandbox discards them when it stops.
     """
     # NOTE: the sandbox's own rate limiter is off because the client-side
     # limiter (10 calls per second by default) and the sandbox's window count

@@ -187,8 +187,8 @@ def register(subparsers: Any) -> None:
     transport.add_argument(
         "--json-response",
         action="store_true",
-        help="answer HTTP requests with single JSON bodies instead of SSE "
-        "streams (no progress notifications)",
+        help="return single JSON responses instead of SSE streams, which also "
+        "turns off progress notifications",
     )
     transport.add_argument(
         "--auth-token",

@@ -46,7 +46,7 @@ class HttpSecurityError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class HttpOptions:
-    """Where and how the HTTP server listens.
+    """Listening address, transport mode and access rules of the HTTP server.
 
     ``allowed_hosts`` and ``allowed_origins`` hold extra values besides the
     loopback ones; a value may end in ``:*`` to allow any port.

@@ -59,7 +59,7 @@ class MediaError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MediaPolicy:
-    """What the operator allows upload tools to read.
+    """Limits, set by the operator, on what upload tools may read.
 
     ``allowed_dirs`` empty means local paths are rejected. Sizes are in bytes,
     ``url_timeout`` in seconds. Private, loopback, link-local and other
@@ -89,7 +89,7 @@ async def resolve_media(
     """Read one media source into a ``FileUpload``.
 
     ``prefix`` is put before argument names in messages (``files[2].``).
-    Raises ``MediaError`` with a message that names the argument and says what
+    Raises ``MediaError`` with a message that names the argument and states what
     to change.
     """
     if not isinstance(source, Mapping):

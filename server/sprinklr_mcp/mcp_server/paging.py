@@ -1,6 +1,6 @@
 """Cut list results by whole items to a byte budget, with a cursor for the rest.
 
-A cursor holds the offset of the next item and a digest of the call's other
+A cursor contains the offset of the next item and a digest of the call's other
 arguments. The server keeps no state between pages: a call with a cursor runs
 the same read again and skips the items already returned, so any replica can
 serve the next page. Only ``read`` tools are paged, because only they are safe

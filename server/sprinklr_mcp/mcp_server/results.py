@@ -1,7 +1,7 @@
 """Turn operation outcomes into tool results: data, paging and upstream errors.
 
 This module is the one place where ``sprinklr_mcp.errors`` becomes tool
-results. Each error result says the HTTP status, Sprinklr's own message,
+results. Each error result states the HTTP status, Sprinklr's own message,
 whether a retry makes sense and after how many seconds, and the next step.
 """
 
@@ -60,65 +60,74 @@ def invalid_arguments_result(
     return message_result(format_problems(tool, problems))
 
 
-def _next_step(error: Exception, tool: ToolSpec) -> str:
-    """Say what the caller should do about ``error``, in one or two sentences."""
+# Advice per error class, checked in order, so subclasses come first.
+_NEXT_STEPS: tuple[tuple[type[Exception], str], ...] = (
+    (
+        errors.AuthenticationError,
+        "Sprinklr rejected the token even after a refresh. Ask the user to log "
+        "in again with `sprinklr-mcp auth login`, then repeat the call.",
+    ),
+    (
+        errors.DeveloperInactiveError,
+        "The API key is wrong, disabled or registered in another environment. "
+        "Ask the operator to check the connection's api_key and environment.",
+    ),
+    (
+        errors.WrongEnvironmentError,
+        "The key and token belong to another Sprinklr environment. Ask the "
+        "operator to fix the connection's environment setting (such as prod2).",
+    ),
+    (
+        errors.ForbiddenError,
+        "The Sprinklr user or workspace lacks permission for this action. Ask a "
+        "Sprinklr administrator to grant it, because repeating will not help.",
+    ),
+    (
+        errors.RateLimitedError,
+        "The API key's rate limit was reached. Wait, then repeat the call.",
+    ),
+    (
+        errors.NotFoundError,
+        "Check the ID or number: nothing with that value is visible to this user.",
+    ),
+    (
+        errors.ConflictError,
+        "The record changed since it was read. Read it again to get its current "
+        "version, then repeat the change with that version.",
+    ),
+    (
+        errors.OutcomeUnknownError,
+        "Sprinklr may already have applied this change. Check (for example by "
+        "reading the record) before repeating, or a duplicate may be created.",
+    ),
+    (
+        errors.BadRequestError,
+        "Fix the arguments that Sprinklr's message names, then call again.",
+    ),
+    (
+        errors.ClientStateError,
+        "This is a problem on the server side. Ask the operator to check its log.",
+    ),
+    (
+        AuthError,
+        "This is a problem on the server side. Ask the operator to check its log.",
+    ),
+)
+
+
+def _next_step(error: Exception, retryable: bool) -> str:
+    """Return what the caller should do about ``error``, in one or two sentences."""
     if isinstance(error, LoginRequiredError):
         return (
             f"Ask the user to log in again by running `{error.login_command}` in "
             "a terminal, then repeat the call."
         )
-    if isinstance(error, errors.AuthenticationError):
-        return (
-            "Sprinklr rejected the token even after a refresh. Ask the user to "
-            "log in again with `sprinklr-mcp auth login`, then repeat the call."
-        )
-    if isinstance(error, errors.DeveloperInactiveError):
-        return (
-            "The API key is wrong, disabled or registered in another environment. "
-            "Ask the operator to check the connection's api_key and environment."
-        )
-    if isinstance(error, errors.WrongEnvironmentError):
-        return (
-            "The key and token belong to another Sprinklr environment. Ask the "
-            "operator to fix the connection's environment setting (such as prod2)."
-        )
-    if isinstance(error, errors.ForbiddenError):
-        return (
-            "The Sprinklr user or workspace lacks permission for this action. Ask "
-            "a Sprinklr administrator to grant it; repeating will not help."
-        )
-    if isinstance(error, errors.RateLimitedError):
-        return "The API key's rate limit was reached. Wait, then repeat the call."
-    if isinstance(error, errors.NotFoundError):
-        return (
-            "Check the ID or number; nothing with that value is visible to this user."
-        )
-    if isinstance(error, errors.ConflictError):
-        return (
-            "The record changed since it was read. Read it again to get its "
-            "current version, then repeat the change with that version."
-        )
-    if isinstance(error, errors.OutcomeUnknownError):
-        return (
-            "Sprinklr may already have applied this change. Check (for example by "
-            "reading the record) before repeating, or a duplicate may be created."
-        )
-    if isinstance(error, errors.BadRequestError):
-        return "Fix the arguments that Sprinklr's message names, then call again."
-    if isinstance(error, errors.ClientStateError | AuthError):
-        return (
-            "This is a problem on the server side; ask the operator to check its log."
-        )
-    if error_retryable(error, tool):
+    for error_class, advice in _NEXT_STEPS:
+        if isinstance(error, error_class):
+            return advice
+    if retryable:
         return "This is temporary. Wait, then repeat the call."
     return "Ask the operator to check the server log if the problem persists."
-
-
-def error_retryable(error: Exception, tool: ToolSpec) -> bool:
-    """Return whether repeating the same call may succeed without changes."""
-    if not isinstance(error, errors.SprinklrError):
-        return False
-    return bool(error.retryable)
 
 
 def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
@@ -134,7 +143,7 @@ def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
     status = getattr(error, "status", None)
     sprinklr_message = getattr(error, "sprinklr_message", None)
     summary = getattr(error, "summary", None) or str(error)
-    retryable = error_retryable(error, tool)
+    retryable = isinstance(error, errors.SprinklrError) and bool(error.retryable)
     retry_after = getattr(error, "retry_after", None)
     if retryable and retry_after is None:
         retry_after = DEFAULT_RETRY_SECONDS
@@ -152,7 +161,7 @@ def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
         lines.append(f"Retry: yes, after {retry_after:g} seconds.")
     else:
         lines.append("Retry: no, not without a change.")
-    lines.append(f"Next step: {_next_step(error, tool)}")
+    lines.append(f"Next step: {_next_step(error, retryable)}")
     request_id = getattr(error, "request_id", None)
     if request_id:
         lines.append(f"Request id: {request_id}")

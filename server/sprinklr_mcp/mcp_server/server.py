@@ -77,7 +77,7 @@ to retry and the next step."""
 class ServerOptions:
     """Behaviour of the tool server that the operator chooses.
 
-    ``confirm_destructive``: ``auto`` asks the user through elicitation when
+    ``confirm_destructive``: ``auto`` requests confirmation through elicitation when
     the client supports it and otherwise runs the tool, relying on the
     client's own approval prompt for tools marked destructive; ``always``
     rejects destructive calls that cannot be confirmed; ``off`` never asks.
@@ -184,9 +184,9 @@ class ToolRunner:
         except InvalidArguments as error:
             return invalid_arguments_result(tool.name, error.problems)
 
-        refusal = await self._confirm(ctx, tool, params, prepared)
-        if refusal is not None:
-            return refusal
+        stop_result = await self._confirm(ctx, tool, params, prepared)
+        if stop_result is not None:
+            return stop_result
 
         try:
             files = await self._resolve_files(ctx, tool, prepared.arguments)

@@ -51,7 +51,7 @@ class ToolSelectionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ArgumentSpec:
-    """How one tool argument maps onto the generated operation method."""
+    """Mapping of one tool argument onto a parameter of the generated method."""
 
     name: str
     location: Location
