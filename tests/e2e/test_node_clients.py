@@ -216,3 +216,52 @@ async def test_typescript_sdk_over_http(
         completed = await node.run(TS_CLIENT, write_calls(tmp_path), url)
 
     check_ts_output(completed)
+
+
+async def test_inspector_case_lifecycle(node: Node, tmp_path: Path) -> None:
+    async with http_server(tmp_path) as (url, _process):
+        base = [
+            INSPECTOR,
+            "--cli",
+            url,
+            "--format",
+            "json",
+            "-q",
+            "--method",
+            "tools/call",
+        ]
+
+        async def call(tool: str, arguments: dict[str, object]) -> dict[str, object]:
+            completed = await node.run(
+                *base, "--tool-name", tool, "--tool-args-json", json.dumps(arguments)
+            )
+            assert completed.returncode == 0, show(completed)
+            result: dict[str, object] = json.loads(completed.stdout)["result"]
+            return result
+
+        created = await call(
+            "create_case_via_profile",
+            {
+                "channelType": "TWITTER",
+                "channelId": "1040106028104482455",
+                "contactInfo": {"fullName": "Alex Example"},
+                "subject": "Inspector lifecycle",
+            },
+        )
+        number = created["structuredContent"]["data"]["caseNumber"]  # type: ignore[index]
+        read = await call("get_case_by_number", {"caseNumber": number})
+        await call(
+            "add_comment",
+            {"entityType": "CASE", "entityId": str(number), "text": "Done"},
+        )
+        await call("delete_cases_by_number", {"caseNumbers": [str(number)]})
+        gone = await node.run(
+            *base,
+            "--tool-name",
+            "get_case_by_number",
+            "--tool-args-json",
+            json.dumps({"caseNumber": number}),
+        )
+
+    assert read["structuredContent"]["data"]["subject"] == "Inspector lifecycle"  # type: ignore[index]
+    assert gone.returncode == INSPECTOR_TOOL_ERROR, show(gone)

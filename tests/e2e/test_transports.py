@@ -101,3 +101,40 @@ async def test_public_host_without_token_refused(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert b"--auth-token" in result.stderr
+
+
+CREATE_CASE = {
+    "channelType": "TWITTER",
+    "channelId": "1040106028104482455",
+    "contactInfo": {"fullName": "Alex Example"},
+    "subject": "Lifecycle check",
+}
+
+
+async def test_case_lifecycle_over_http(tmp_path: Path) -> None:
+    async with (
+        http_server(tmp_path) as (url, _process),
+        Client(url) as client,
+    ):
+        created = await client.call_tool("create_case_via_profile", CREATE_CASE)
+        assert not created.is_error, text_of(created)
+        assert created.structured_content is not None
+        number = created.structured_content["data"]["caseNumber"]
+
+        read = await client.call_tool("get_case_by_number", {"caseNumber": number})
+        commented = await client.call_tool(
+            "add_comment",
+            {"entityType": "CASE", "entityId": str(number), "text": "Called back"},
+        )
+        deleted = await client.call_tool(
+            "delete_cases_by_number", {"caseNumbers": [str(number)]}
+        )
+        gone = await client.call_tool("get_case_by_number", {"caseNumber": number})
+
+    assert not read.is_error, text_of(read)
+    assert read.structured_content is not None
+    assert read.structured_content["data"]["subject"] == "Lifecycle check"
+    assert not commented.is_error, text_of(commented)
+    assert not deleted.is_error, text_of(deleted)
+    assert gone.is_error
+    assert "HTTP 404" in text_of(gone)
