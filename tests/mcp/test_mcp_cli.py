@@ -104,3 +104,12 @@ def test_call_bad_pair(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["call", "--sandbox", "get_me", "oops"]) == 2
 
     assert "is not KEY=VALUE" in capsys.readouterr().err
+
+
+def test_sandbox_is_default_without_connection(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    assert main(["call", "get_case_by_number", "caseNumber=7300001"]) == 0
+
+    assert json.loads(capsys.readouterr().out)["data"]["caseNumber"] == 7300001
+    assert "no Sprinklr connection is configured" in caplog.text
