@@ -30,7 +30,7 @@ __all__ = [
 
 # Object nesting kept in full; deeper objects become open objects (see schemas.py).
 INPUT_MAX_DEPTH = 4
-OUTPUT_MAX_DEPTH = 3
+OUTPUT_MAX_DEPTH = 2
 
 # MCP tool annotation hints per safety class. Every tool reaches Sprinklr, an
 # external system, so openWorldHint is always true. A destructive tool is

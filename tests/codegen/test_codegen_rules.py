@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from codegen_support import write_spec
 
-from codegen import CodegenError
+from codegen import CodegenError, pipeline
 from codegen.load import Operation, load_spec, read_operations
 from codegen.naming import snake_case
 from codegen.pipeline import build_files
@@ -298,3 +298,12 @@ def test_input_schema_check_names_operation(
 )
 def test_snake_case(name: str, expected: str) -> None:
     assert snake_case(name) == expected
+
+
+def test_postprocess_step_checks_its_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    step = ("drop x", r"^x = 1$", "", 1)
+    monkeypatch.setattr(pipeline, "POSTPROCESS_STEPS", [step])
+
+    assert pipeline.postprocess_models("x = 1\ny = 2\n") == "\ny = 2\n"
+    with pytest.raises(CodegenError, match="'drop x' made 2 substitutions, expected 1"):
+        pipeline.postprocess_models("x = 1\nx = 1\n")
