@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import json
 import mimetypes
 import re
@@ -22,22 +23,32 @@ from sprinklr_mcp.errors import InvalidRequestError
 __all__ = ["build_form", "fill_path", "json_body", "query_items", "to_jsonable"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+_JSON_SCALARS = frozenset({str, int, float, bool})
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 def _path_value(name: str, value: Any) -> str:
     if value is None:
         raise InvalidRequestError(f"path parameter {name!r} is missing")
-    text = _scalar_text(value)
+    text = value if isinstance(value, str) else _scalar_text(value)
     if not text:
         raise InvalidRequestError(f"path parameter {name!r} is empty")
 
     # Escape everything but unreserved characters, "/" included, and dots too
     # where a segment would otherwise read as "." or ".." and be folded away
     # by URL normalization.
-    quoted = quote(text, safe="")
+    quoted = text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
     if set(quoted) <= {"."}:
         quoted = quoted.replace(".", "%2E")
     return quoted
+
+
+@functools.lru_cache(maxsize=256)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """Split a path template; odd positions hold the placeholder names."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def fill_path(template: str, path: Mapping[str, Any]) -> str:
@@ -45,16 +56,15 @@ def fill_path(template: str, path: Mapping[str, Any]) -> str:
 
     Raises ``InvalidRequestError`` when a placeholder has no value.
     """
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
+    parts = list(_template_parts(template))
+    for index in range(1, len(parts), 2):
+        name = parts[index]
         if name not in path:
             raise InvalidRequestError(
                 f"path parameter {name!r} is missing for path {template}"
             )
-        return _path_value(name, path[name])
-
-    return _PLACEHOLDER.sub(substitute, template)
+        parts[index] = _path_value(name, path[name])
+    return "".join(parts)
 
 
 def _scalar_text(value: Any) -> str:
@@ -92,6 +102,13 @@ def to_jsonable(value: Any) -> Any:
     Models contribute only the fields that were set, so a server-side default
     is never overwritten by a client-side default.
     """
+    # Exact type checks first: plain JSON values are the common case, and the
+    # abstract-class checks below are slow.
+    kind = type(value)
+    if value is None or kind in _JSON_SCALARS:
+        return value
+    if kind is list:
+        return [to_jsonable(item) for item in value]
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):

@@ -10,7 +10,7 @@ and validates the ``{data, errors}`` envelope into the generated model.
 from __future__ import annotations
 
 import asyncio
-import contextvars
+import functools
 import json
 import logging
 import random
@@ -18,7 +18,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import IO, Any, TypedDict, TypeVar
 
 import aiohttp
@@ -132,47 +131,28 @@ class Timeouts:
                 )
 
 
-@dataclass(slots=True)
-class _AttemptState:
-    """Progress of one send, recorded by aiohttp's trace signals."""
-
-    may_resend: bool
-    connected: bool = False
-    sends: int = 0
-
-
 class _ResendBlockedError(Exception):
     """aiohttp tried to resend a request whose operation must not be repeated."""
 
 
-_current_attempt: contextvars.ContextVar[_AttemptState | None] = contextvars.ContextVar(
-    "sprinklr_attempt", default=None
-)
-
-
-async def _mark_connected(
-    session: aiohttp.ClientSession, context: SimpleNamespace, params: object
-) -> None:
-    state = context.trace_request_ctx
-    if isinstance(state, _AttemptState):
-        state.connected = True
-
-
-async def _guard_resend(
-    request: ClientRequest, handler: ClientHandlerType
-) -> ClientResponse:
-    """Stop aiohttp's own resend on a dropped connection for unrepeatable writes.
+class _ResendGuard:
+    """A per-request middleware that stops aiohttp's own resend.
 
     aiohttp sends GET, PUT and DELETE a second time when a connection drops
-    before the response. Sprinklr may already have applied such a PUT, so the
-    second send raises instead.
+    before the response. Sprinklr may already have applied such a PUT, so for
+    an operation that must not be repeated the second send raises instead.
     """
-    state = _current_attempt.get()
-    if state is not None:
-        state.sends += 1
-        if state.sends > 1 and not state.may_resend:
+
+    def __init__(self) -> None:
+        self.sends = 0
+
+    async def __call__(
+        self, request: ClientRequest, handler: ClientHandlerType
+    ) -> ClientResponse:
+        self.sends += 1
+        if self.sends > 1:
             raise _ResendBlockedError
-    return await handler(request)
+        return await handler(request)
 
 
 @dataclass(slots=True)
@@ -231,7 +211,8 @@ class HttpTransport:
     public page documents (``OperationInfo.inferred``) to the path to use
     instead. An override of a composite operation sends it directly instead
     of composing it. ``clock``, ``sleep`` and ``rng`` drive deadlines, waits
-    and jitter, and tests replace them.
+    and jitter, and tests replace them. ``connection_limit`` caps open
+    connections, as aiohttp's connector does (100 by default there too).
     """
 
     def __init__(
@@ -247,7 +228,7 @@ class HttpTransport:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
-        connection_limit: int = 20,
+        connection_limit: int = 100,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is empty: set the connection's API key")
@@ -282,9 +263,6 @@ class HttpTransport:
         if self.is_open:
             raise ClientStateError("the client is already open")
 
-        trace = aiohttp.TraceConfig()
-        trace.on_connection_create_end.append(_mark_connected)
-        trace.on_connection_reuseconn.append(_mark_connected)
         self._loop = asyncio.get_running_loop()
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._connection_limit),
@@ -294,8 +272,6 @@ class HttpTransport:
                 connect=self.timeouts.connect,
                 sock_read=self.timeouts.sock_read,
             ),
-            trace_configs=[trace],
-            middlewares=(_guard_resend,),
         )
         logger.debug("opened the HTTP session for %s", self.base_url)
 
@@ -578,9 +554,9 @@ class HttpTransport:
         reported as ``OutcomeUnknownError``."""
         kwargs = context.as_kwargs()
         if failure.reached and not operation.retry:
-            what = "timed out" if failure.timed_out else "lost its connection"
+            failure_kind = "timed out" if failure.timed_out else "lost its connection"
             return OutcomeUnknownError(
-                f"the request {what} after it was sent", **kwargs
+                f"the request {failure_kind} after it was sent", **kwargs
             )
         if failure.timed_out:
             return RequestTimeoutError(
@@ -615,8 +591,11 @@ class HttpTransport:
             elif operation.method.upper() in _METHODS_WITH_BODY:
                 headers["Content-Length"] = "0"
 
-            state = _AttemptState(may_resend=operation.retry)
-            marker = _current_attempt.set(state)
+            # Connection failures before the request went out have their own
+            # exception types; anything later may have reached Sprinklr.
+            # NOTE: a total timeout that expires while connecting is counted
+            # as reached, because aiohttp raises the same TimeoutError then.
+            guard = None if operation.retry else (_ResendGuard(),)
             try:
                 async with session.request(
                     operation.method.upper(),
@@ -625,8 +604,8 @@ class HttpTransport:
                     data=data,
                     headers=headers,
                     timeout=_client_timeout(self.timeouts, total, request.is_upload),
-                    trace_request_ctx=state,
                     allow_redirects=False,
+                    middlewares=guard,
                 ) as response:
                     body = await response.read()
                     return _Reply(
@@ -634,18 +613,14 @@ class HttpTransport:
                     )
             except _ResendBlockedError as exc:
                 raise _SendFailure(exc, timed_out=False, reached=True) from exc
+            except aiohttp.ConnectionTimeoutError as exc:
+                raise _SendFailure(exc, timed_out=True, reached=False) from exc
             except aiohttp.ClientConnectorError as exc:
                 raise _SendFailure(exc, timed_out=False, reached=False) from exc
             except TimeoutError as exc:
-                raise _SendFailure(
-                    exc, timed_out=True, reached=state.connected
-                ) from exc
+                raise _SendFailure(exc, timed_out=True, reached=True) from exc
             except (aiohttp.ClientError, OSError) as exc:
-                raise _SendFailure(
-                    exc, timed_out=False, reached=state.connected
-                ) from exc
-            finally:
-                _current_attempt.reset(marker)
+                raise _SendFailure(exc, timed_out=False, reached=True) from exc
         finally:
             for stream in opened:
                 stream.close()
@@ -704,6 +679,24 @@ class HttpTransport:
         A body that is not an object with ``data`` or ``errors`` (a bare entity
         or array, as some Sprinklr pages show) is taken as the envelope's ``data``.
         """
+        # Fast path for the usual envelope: pydantic parses the JSON itself.
+        try:
+            envelope = response.model_validate_json(reply.body)
+        except pydantic.ValidationError:
+            pass
+        else:
+            present = envelope.model_fields_set
+            if "data" in present or "errors" in present:
+                if getattr(envelope, "errors", None):
+                    raise error_from_response(
+                        reply.status,
+                        reply.headers,
+                        reply.body,
+                        **reply.context.as_kwargs(),
+                        secrets=reply.secrets,
+                    )
+                return envelope
+
         payload = self._decode_json(operation, reply, allow_empty=False, strict=True)
         self._raise_listed_errors(operation, reply, payload)
         if not (
@@ -762,6 +755,7 @@ class _Request:
     context: _Context
 
 
+@functools.lru_cache(maxsize=64)
 def _client_timeout(
     timeouts: Timeouts, total: float, is_upload: bool
 ) -> aiohttp.ClientTimeout:
