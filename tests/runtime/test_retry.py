@@ -344,7 +344,37 @@ async def test_timeout_argument_must_be_positive(fake: FakeSprinklr) -> None:
     assert fake.requests == []
 
 
-async def test_connect_timeout_config(fake: FakeSprinklr) -> None:
-    with pytest.raises(ValueError, match="connect"):
-        Timeouts(connect=0)
-    await asyncio.sleep(0)
+@pytest.mark.parametrize("field", ["connect", "sock_read", "total", "upload_total"])
+def test_timeouts_reject_non_positive(field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        Timeouts(**{field: 0.0})  # type: ignore[arg-type]
+
+
+async def test_write_waiting_for_pool_is_not_outcome_unknown(
+    fake: FakeSprinklr,
+) -> None:
+    started = asyncio.Event()
+
+    async def stall(request: web.Request, recorded: Recorded) -> web.StreamResponse:
+        started.set()
+        await fake.release.wait()
+        return web.json_response({"data": {}, "errors": []})
+
+    fake.queue(stall)
+    transport = make_transport(
+        fake,
+        timeouts=Timeouts(connect=0.1, sock_read=5.0, total=5.0),
+        retry_policy=RetryPolicy(max_attempts=2),
+        connection_limit=1,
+    )
+    async with transport:
+        holder = asyncio.create_task(send(transport))
+        await asyncio.wait_for(started.wait(), timeout=10)
+        with pytest.raises(RequestTimeoutError) as caught:
+            await send(transport, CREATE_CASE)
+        fake.release.set()
+        await holder
+
+    # The create never got a connection, so it was tried twice and never sent.
+    assert [request.method for request in fake.requests] == ["GET"]
+    assert caught.value.operation_id == "createCase"
