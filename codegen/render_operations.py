@@ -139,19 +139,20 @@ def render_operations(
         _render_method(document, operation, models, imports) for operation in operations
     ]
 
+    stdlib = {
+        "collections.abc": {"Mapping", "Sequence"},
+        "dataclasses": {"dataclass"},
+        "typing": imports.typing | {"Any", "Literal"},
+    }
+    for module, names in imports.stdlib.items():
+        stdlib.setdefault(module, set()).update(names)
+
     lines = [MODULE_DOC, "", "from __future__ import annotations", ""]
-    for module in sorted(imports.stdlib):
-        lines.append(
-            f"from {module} import {', '.join(sorted(imports.stdlib[module]))}"
-        )
     lines += [
-        "from collections.abc import Mapping, Sequence",
-        "from dataclasses import dataclass",
-        f"from typing import {', '.join(sorted(imports.typing | {'Any', 'Literal'}))}",
-        "",
-        "from pydantic import BaseModel",
-        "",
+        f"from {module} import {', '.join(sorted(names))}"
+        for module, names in sorted(stdlib.items())
     ]
+    lines += ["", "from pydantic import BaseModel", ""]
     if imports.models:
         lines.append(f"from .models import {', '.join(sorted(imports.models))}")
     lines += [
