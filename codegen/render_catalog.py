@@ -21,6 +21,7 @@ from codegen.schemas import (
 __all__ = [
     "ANNOTATIONS",
     "INPUT_MAX_DEPTH",
+    "OUTPUT_DESCRIBE_DEPTH",
     "OUTPUT_MAX_DEPTH",
     "annotations_for",
     "catalog_entry",
@@ -31,6 +32,9 @@ __all__ = [
 # Object nesting kept in full; deeper objects become open objects (see schemas.py).
 INPUT_MAX_DEPTH = 4
 OUTPUT_MAX_DEPTH = 2
+# Output schemas describe the data and its own fields only; they are mostly
+# read by validators, and nested descriptions more than doubled their size.
+OUTPUT_DESCRIBE_DEPTH = 2
 
 # MCP tool annotation hints per safety class. Every tool reaches Sprinklr, an
 # external system, so openWorldHint is always true. A destructive tool is
@@ -156,7 +160,12 @@ def _output_schema(document: Mapping[str, Any], operation: Operation) -> dict[st
         merged = merged_object(document, envelope)
         assert merged is not None
         properties, required = merged
-        context = InlineContext(document, OUTPUT_MAX_DEPTH, nullable_optional=True)
+        context = InlineContext(
+            document,
+            OUTPUT_MAX_DEPTH,
+            nullable_optional=True,
+            describe_depth=OUTPUT_DESCRIBE_DEPTH,
+        )
         data = inline_schema(context, properties["data"])
         if "data" not in required:
             data = {"anyOf": [data, {"type": "null"}]}

@@ -75,14 +75,16 @@ class InlineContext:
 
     ``max_depth`` counts objects with listed properties: the top object is
     depth 1. ``nullable_optional`` lets every property that is not required
-    be null, as the generated models allow (``X | None = None``). ``described``
-    contains the components whose description was already written, so that a
-    component used in many places is described once.
+    be null, as the generated models allow (``X | None = None``).
+    ``describe_depth`` keeps descriptions only down to that depth (None keeps
+    all). ``described`` contains the components whose description was already
+    written, so that a component used in many places is described once.
     """
 
     document: Mapping[str, Any]
     max_depth: int
     nullable_optional: bool = False
+    describe_depth: int | None = None
     described: set[str] = field(default_factory=set)
 
 
@@ -110,7 +112,8 @@ def inline_schema(
         target = resolve(context.document, schema)
         siblings = {key: value for key, value in schema.items() if key != "$ref"}
         if name in expanding or _is_deep(target, depth, context):
-            return _truncated(target, description or target.get("description"))
+            text = description or target.get("description")
+            return _truncated(target, text if _describes(depth, context) else None)
 
         merged = {**target, **siblings}
         if description is None and "description" in target:
@@ -121,7 +124,7 @@ def inline_schema(
         return inline_schema(context, merged, depth=depth, expanding=(*expanding, name))
 
     if _is_deep(schema, depth, context):
-        return _truncated(schema, description)
+        return _truncated(schema, description if _describes(depth, context) else None)
 
     result: dict[str, Any] = {}
     child_depth = depth + 1 if "properties" in schema else depth
@@ -150,7 +153,7 @@ def inline_schema(
                 context, value, depth=child_depth, expanding=expanding
             )
         elif key == "description":
-            if isinstance(value, str) and value.strip():
+            if isinstance(value, str) and value.strip() and _describes(depth, context):
                 result[key] = " ".join(value.split())
         elif (key, value) == ("additionalProperties", True) or (
             key == "format" and value in OPENAPI_FORMATS
@@ -195,6 +198,10 @@ def _accepts_null(schema: Mapping[str, Any]) -> bool:
 def _is_deep(schema: Mapping[str, Any], depth: int, context: InlineContext) -> bool:
     """Return whether ``schema`` lists properties below the depth limit."""
     return depth > context.max_depth and "properties" in schema
+
+
+def _describes(depth: int, context: InlineContext) -> bool:
+    return context.describe_depth is None or depth <= context.describe_depth
 
 
 def _truncated(schema: Mapping[str, Any], description: str | None) -> dict[str, Any]:
