@@ -29,6 +29,10 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
             "Generate the sprinklr_generated package (models, operations, tool "
             "catalog) from the OpenAPI spec."
         ),
+        epilog=(
+            "Exit status: 0 on success, 1 when --check finds a difference, 2 when "
+            "the spec breaks a rule or a generation step fails."
+        ),
     )
     parser.add_argument(
         "--spec",
