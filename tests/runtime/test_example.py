@@ -1,35 +1,34 @@
-"""The first-steps example of SprinklrClient's docstring runs against the sandbox."""
+"""The README's first-steps example runs against the sandbox."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from sprinklr_mcp import SprinklrClient, TokenBroker
+from sprinklr_mcp import TokenBroker
 from sprinklr_mcp.auth import login_unattended
 from sprinklr_mcp.config import ConnectionSettings
 from sprinklr_mcp.sandbox import SandboxConfig, SandboxServer
 
 EXAMPLE_CASE_ID = "633a9f1ce980b61e49f80adb"
+README = Path(__file__).resolve().parents[2] / "README.md"
+EXAMPLE_MARKER = "<!-- first-steps example"
 
 
 def example_source() -> str:
-    """Return the code block that follows ``Example::`` in the client's docstring."""
-    doc = SprinklrClient.__doc__ or ""
-    _, _, after = doc.partition("Example::\n")
-    lines = []
-    for line in after.splitlines():
-        if line.strip() and not line.startswith("        "):
-            break
-        lines.append(line)
-    return textwrap.dedent("\n".join(lines)).strip() + "\n"
+    """Return the Python block that follows the first-steps marker in the README."""
+    _, marker, after = README.read_text(encoding="utf-8").partition(EXAMPLE_MARKER)
+    assert marker, f"{README} has no {EXAMPLE_MARKER!r} marker"
+    _, fence, block = after.partition("```python\n")
+    assert fence, "the first-steps marker is not followed by a Python block"
+    source, _, _ = block.partition("```")
+    return source
 
 
 async def run_example(source: str, env: dict[str, str]) -> tuple[int, str, str]:
@@ -84,7 +83,7 @@ async def sandbox_env(
         yield sandbox, env
 
 
-def test_example_is_in_docstring() -> None:
+def test_example_is_in_readme() -> None:
     source = example_source()
 
     assert "async with SprinklrClient.connect(" in source
