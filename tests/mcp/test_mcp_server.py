@@ -172,6 +172,29 @@ async def test_not_found_reports_status_and_message(backend: Backend) -> None:
     assert "Next step:" in text
 
 
+async def test_stale_version_says_read_again(backend: Backend) -> None:
+    case = next(iter(backend.sandbox.state.cases.values()))
+    update = {
+        "caseIds": [case["id"]],
+        "updateActions": ["EDIT_SUBJECT"],
+        "subject": "Renamed",
+    }
+    async with Client(backend.server()) as client:
+        first = await client.call_tool(
+            "update_case", {**update, "version": case["version"]}
+        )
+        stale = await client.call_tool(
+            "update_case", {**update, "version": case["version"] - 1}
+        )
+
+    assert not first.is_error, text_of(first)
+    text = text_of(stale)
+    assert stale.is_error
+    assert "HTTP 409" in text
+    assert "Next step:" in text
+    assert "version" in text.lower()
+
+
 async def test_server_error_is_retryable(backend: Backend) -> None:
     backend.sandbox.fail_next("503", count=10)
     async with Client(backend.server()) as client:
