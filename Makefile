@@ -33,9 +33,11 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# pip-tools runs from a throwaway environment so it never enters the lock or the system.
 lock:
-	$(PYTHON) -m pip install --quiet pip-tools
-	$(PYTHON) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet pip-tools
+	build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--extra dev -o requirements/lock.txt pyproject.toml
 
 clean:
