@@ -59,13 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats",
         type=int,
         default=None,
-        help="rounds per comparison (default: 9 in a full run, 2 with --quick)",
+        help="rounds per comparison (default: 9 for timings, 11 for cold starts,"
+        " 15 for imports; 2 with --quick)",
     )
     parser.add_argument(
         "--results-dir",
         type=Path,
-        default=RESULTS_DIR,
-        help=f"where the JSON record goes (default: {RESULTS_DIR})",
+        default=None,
+        help="where the JSON record goes (default: bench/results/, or"
+        " bench/results/tmp/ for --quick, which git ignores)",
     )
     parser.add_argument(
         "--no-record", action="store_true", help="print the results; write no record"
@@ -137,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
+    # Per-request INFO lines of the HTTP and MCP libraries would drown the progress.
+    for noisy in ("httpx2", "httpcore2", "mcp", "uvicorn"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
     if args.setup_venv:
         from bench.venv import setup_bench_venv
 
@@ -175,7 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(json.dumps(record.data, indent=2))
     else:
-        path = record.write(args.results_dir)
+        results_dir = args.results_dir or (
+            RESULTS_DIR / "tmp" if args.quick else RESULTS_DIR
+        )
+        path = record.write(results_dir)
         print(f"wrote {path}")
     if args.update_docs:
         from bench.report import update_docs

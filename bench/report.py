@@ -47,6 +47,13 @@ def _figures(name: str, result: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 f"{contender}: bytes (per tool)",
                 (f"{value['bytes_total']} ({value['bytes_per_tool_mean']:g})"),
             )
+            if "same_operations" in value:
+                same = value["same_operations"]
+                yield (
+                    f"{contender}: bytes of the {same['tools']} operations that"
+                    " sprinklr-mcp serves",
+                    str(same["bytes_total"]),
+                )
             if "tokens_cl100k_total" in value:
                 yield f"{contender}: cl100k tokens", str(value["tokens_cl100k_total"])
             yield (
@@ -63,8 +70,10 @@ def _figures(name: str, result: dict[str, Any]) -> Iterator[tuple[str, str]]:
             else:
                 yield f"import {subject}", f"failed: {value.get('reason')}"
     elif name == "memory":
-        for calls, mib in result.get("rss_mib_by_calls", {}).items():
-            yield f"RSS after {calls} calls, MiB", f"{mib:g}"
+        rss = result.get("rss_mib_by_calls", {})
+        for calls in sorted(rss, key=int)[1:2] + sorted(rss, key=int)[-1:]:
+            yield f"RSS after {int(calls):,} calls, MiB", f"{rss[calls]:g}"
+        yield "RSS growth between them, MiB", f"{result.get('growth_mib')}"
     elif name == "refresh":
         for scenario, value in figures.items():
             yield f"{scenario}: token requests", str(value.get("token_requests"))
