@@ -102,6 +102,18 @@ async def measure_pair(
     }
 
 
+async def profile_pair(bare: Call, ours: Call, mode: str, count: int) -> dict[str, Any]:
+    """Profile ``count`` requests of each side, for a target that was missed."""
+    runner = sequential if mode == "sequential" else concurrent
+    return {
+        "requests": count,
+        "generated_client": await profile_async(lambda: runner(ours, count)),
+        "bare_aiohttp": await profile_async(
+            lambda: runner(bare, count), focus=("aiohttp",)
+        ),
+    }
+
+
 async def run(options: BenchOptions) -> dict[str, Any]:
     rounds = options.rounds(full=9, quick=2)
     counts = {
@@ -140,22 +152,12 @@ async def run(options: BenchOptions) -> dict[str, Any]:
                         )
                     )
 
-            missed = [t for t in targets if not t["met"]]
-            profile = None
-            if missed:
-                operation, mode = missed[0]["target"].split(".")
-                runner = sequential if mode == "sequential" else concurrent
-                count = counts[mode]
-                profile = {
-                    "of": missed[0]["target"],
-                    "requests": count,
-                    "generated_client": await profile_async(
-                        lambda: runner(ours[operation], count)
-                    ),
-                    "bare_aiohttp": await profile_async(
-                        lambda: runner(bare[operation], count), focus=("aiohttp",)
-                    ),
-                }
+            profile = {}
+            for missed in (t for t in targets if not t["met"]):
+                operation, mode = missed["target"].split(".")
+                profile[missed["target"]] = await profile_pair(
+                    bare[operation], ours[operation], mode, counts[mode]
+                )
 
     return {
         "status": "ok",
@@ -163,5 +165,5 @@ async def run(options: BenchOptions) -> dict[str, Any]:
         "rounds": rounds,
         "figures": figures,
         "targets": targets,
-        "profile": profile,
+        "profiles": profile,
     }

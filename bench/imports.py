@@ -54,7 +54,7 @@ async def _python(*args: str) -> tuple[int, str, str]:
 
 def heaviest_imports(importtime_log: str, top: int = 12) -> list[dict[str, Any]]:
     """Parse ``-X importtime`` output and return the modules with the most own time."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in importtime_log.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue

@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from bench import project
 from bench.common import BenchOptions, MissingPart, target

@@ -14,9 +14,10 @@ from typing import Any
 
 from bench import project
 from bench.common import BenchOptions, target
+from bench.machine import REPO_ROOT
 from bench.procs import BENCH_PYTHON
 from bench.stdio_probe import first_tools_list
-from bench.venv import REPO_ROOT, ensure_bench_venv
+from bench.venv import ensure_bench_venv
 
 __all__ = ["run"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STATUSES = {"ok", "partial", "missing", "not_run", "failed"}
-SMOKE_BENCHMARKS = ["client", "imports", "coldstart", "toollist"]
+SMOKE_BENCHMARKS = ["client", "imports", "toollist"]
 
 
 def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
