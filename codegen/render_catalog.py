@@ -16,6 +16,7 @@ from codegen.schemas import (
     SCHEMA_VALUES,
     InlineContext,
     inline_schema,
+    split_type_arrays,
 )
 
 __all__ = [
@@ -107,8 +108,10 @@ def catalog_entry(
     if any(a.location == "file" and a.name == "filePath" for a in arguments):
         description = f"{description} {MEDIA_SOURCE_NOTE}"
 
-    input_schema = inline_schema(
-        InlineContext(document, INPUT_MAX_DEPTH), arguments_schema(arguments)
+    input_schema = split_type_arrays(
+        inline_schema(
+            InlineContext(document, INPUT_MAX_DEPTH), arguments_schema(arguments)
+        )
     )
     for child in input_schema["properties"].values():
         _lift_item_description(child)
@@ -163,10 +166,13 @@ def _output_schema(document: Mapping[str, Any], operation: Operation) -> dict[st
         context = InlineContext(
             document,
             OUTPUT_MAX_DEPTH,
-            nullable_optional=True,
+            drop_null_members=True,
             describe_depth=OUTPUT_DESCRIBE_DEPTH,
         )
-        data = inline_schema(context, properties["data"])
+        try:
+            data = split_type_arrays(inline_schema(context, properties["data"]))
+        except CodegenError as error:
+            raise CodegenError(f"{operation.where}: {error}") from None
         if "data" not in required:
             data = {"anyOf": [data, {"type": "null"}]}
 

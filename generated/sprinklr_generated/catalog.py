@@ -14,6 +14,7 @@ __all__ = [
     "ToolAnnotations",
     "ToolArgumentEntry",
     "ToolEntry",
+    "drop_null_members",
     "tool_entries",
     "tool_entry",
 ]
@@ -71,3 +72,21 @@ def tool_entry(name: str) -> ToolEntry:
         return tool_entries()[name]
     except KeyError:
         raise KeyError(f"unknown tool {name!r}") from None
+
+
+def drop_null_members(value: Any) -> Any:
+    """Return a copy of JSON ``value`` without object members whose value is null.
+
+    Output schemas describe data in this form: an optional property is absent,
+    never null. Objects inside arrays are cleaned too, but null array items
+    stay, because dropping them would shift the positions of the others.
+    """
+    if isinstance(value, dict):
+        return {
+            key: drop_null_members(item)
+            for key, item in value.items()
+            if item is not None
+        }
+    if isinstance(value, list):
+        return [drop_null_members(item) for item in value]
+    return value

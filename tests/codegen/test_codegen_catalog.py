@@ -13,6 +13,7 @@ from codegen_support import ACTIONS, GENERATED_DIR
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
+from codegen.schemas import split_type_arrays
 from sprinklr_generated import catalog, models
 from sprinklr_generated.operations import OPERATIONS, TOOL_BINDINGS, SprinklrOperations
 
@@ -126,6 +127,91 @@ def test_output_schema_wraps_data(tool: str) -> None:
     for node in walk(schema):
         assert "$ref" not in node
     Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("tool", sorted(ENTRIES))
+def test_no_schema_has_type_array(tool: str) -> None:
+    entry = ENTRIES[tool]
+
+    for kind in ("input_schema", "output_schema"):
+        for node in walk(entry[kind]):
+            assert not isinstance(node.get("type"), list), (kind, node)
+
+
+@pytest.mark.parametrize("tool", sorted(ENTRIES))
+def test_output_data_members_never_null(tool: str) -> None:
+    """Inside data, no object member accepts null: the server drops null members."""
+    data = ENTRIES[tool]["output_schema"]["properties"]["data"]
+
+    for node in walk(data):
+        for child in node.get("properties", {}).values():
+            kinds = child.get("type")
+            assert kinds != "null", (tool, child)
+            assert not (isinstance(kinds, list) and "null" in kinds), (tool, child)
+            for branch in child.get("anyOf", []):
+                assert branch.get("type") != "null", (tool, child)
+        values = node.get("additionalProperties")
+        if isinstance(values, dict):
+            for branch in values.get("anyOf", []):
+                assert branch.get("type") != "null", (tool, values)
+
+
+def test_split_type_array_keeps_constraints_per_type() -> None:
+    schema = {
+        "type": ["string", "array", "null"],
+        "description": "An ID or a list of IDs.",
+        "minLength": 1,
+        "items": {"type": ["integer", "string"]},
+        "maxItems": 5,
+    }
+
+    split = split_type_arrays(schema)
+
+    assert split == {
+        "description": "An ID or a list of IDs.",
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "array",
+                "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+                "maxItems": 5,
+            },
+            {"type": "null"},
+        ],
+    }
+
+
+def test_split_type_array_drops_integer_beside_number() -> None:
+    assert split_type_arrays({"type": ["integer", "number"]}) == {"type": "number"}
+    assert split_type_arrays({"type": ["integer", "number", "string"]}) == {
+        "anyOf": [{"type": "number"}, {"type": "string"}]
+    }
+
+
+def test_split_type_array_moves_existing_any_of() -> None:
+    existing = [{"minimum": 0}, {"pattern": "^[0-9]+$"}]
+
+    split = split_type_arrays({"type": ["integer", "string"], "anyOf": existing})
+
+    assert split["allOf"] == [{"anyOf": existing}]
+    assert split["anyOf"] == [{"type": "integer"}, {"type": "string"}]
+
+
+def test_drop_null_members_recurses_and_keeps_null_items() -> None:
+    value = {
+        "id": 1,
+        "note": None,
+        "nested": {"keep": False, "gone": None},
+        "items": [None, {"a": None, "b": 0}, [None, {"c": None}]],
+    }
+
+    assert catalog.drop_null_members(value) == {
+        "id": 1,
+        "nested": {"keep": False},
+        "items": [None, {"b": 0}, [None, {}]],
+    }
+    assert catalog.drop_null_members(None) is None
+    assert value["note"] is None
 
 
 @pytest.mark.parametrize("tool", sorted(ENTRIES))

@@ -79,7 +79,9 @@ def test_output_schema_accepts_model_data(tool: str) -> None:
         )
         errors = [
             f"{list(error.absolute_path)}: {error.message}"
-            for error in validator.iter_errors({"data": data})
+            for error in validator.iter_errors(
+                {"data": catalog.drop_null_members(data)}
+            )
         ]
         assert errors == []
 

@@ -138,6 +138,13 @@ def unknown_composite(document: Document) -> str:
     return "listProfileCases"
 
 
+def required_nullable_output(document: Document) -> str:
+    user = document["components"]["schemas"]["User"]
+    user["properties"]["email"] = {"type": ["string", "null"]}
+    user["required"] = ["email"]
+    return "getMe"
+
+
 # Each violation and a fragment of the message it must produce.
 VIOLATIONS: list[tuple[Callable[[Document], str], str]] = [
     (bad_tool_name, "tool name 'Get-Me' does not match"),
@@ -162,6 +169,7 @@ VIOLATIONS: list[tuple[Callable[[Document], str], str]] = [
     (tool_without_description, "no summary or description"),
     (two_success_responses, "success responses ['200', '201']"),
     (unknown_composite, "composite names 'searchEverything'"),
+    (required_nullable_output, "output property 'email' is required and nullable"),
 ]
 
 

@@ -13,7 +13,9 @@ from mcp import Client, MCPError
 from mcp_support import Backend
 from sandbox_calls import PNG_BASE64, valid_calls
 
-from sprinklr_mcp.mcp_server.tools import select_tools
+from sprinklr_generated import models
+from sprinklr_mcp.mcp_server.results import success_result
+from sprinklr_mcp.mcp_server.tools import ToolSpec, select_tools
 
 MODES = ["auto", "legacy"]
 SCHEMA_KEYS_FORBIDDEN = {"$ref", "$defs", "definitions"}
@@ -38,6 +40,21 @@ def walk(schema: Any) -> list[dict[str, Any]]:
     elif isinstance(schema, list):
         for value in schema:
             found.extend(walk(value))
+    return found
+
+
+def null_members(value: Any, path: str = "") -> list[str]:
+    """Return the JSON paths of object members whose value is null."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item is None:
+                found.append(f"{path}/{key}")
+            else:
+                found.extend(null_members(item, f"{path}/{key}"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(null_members(item, f"{path}/{index}"))
     return found
 
 
@@ -97,11 +114,46 @@ async def test_every_tool_returns_valid_structured_content(
                 failures.append(f"{name}: {text_of(result)}")
                 continue
             jsonschema.validate(result.structured_content, schemas[name])
+            content = result.structured_content or {}
+            assert null_members(content.get("data")) == [], name
             summary, _, payload = text_of(result).partition("\n")
             assert summary, name
             assert json.loads(payload) == result.structured_content, name
 
     assert failures == []
+
+
+def test_structured_content_drops_null_members(catalog: list[ToolSpec]) -> None:
+    tool = next(spec for spec in catalog if spec.name == "get_case_by_id")
+    case = models.Case.model_validate(
+        {
+            "id": "case-1",
+            "subject": None,
+            "contact": {"id": "contact-1", "name": None},
+            "conversationIntentIds": ["intent-1"],
+        }
+    )
+
+    result = success_result(tool, case, call_arguments={}, offset=0, budget=20_000)
+
+    content = result.structured_content
+    assert content is not None
+    assert null_members(content) == []
+    assert content["data"]["id"] == "case-1"
+    assert "subject" not in content["data"]
+    assert content["data"]["contact"] == {"id": "contact-1"}
+    jsonschema.validate(content, tool.output_schema)
+    _, _, payload = text_of(result).partition("\n")
+    assert json.loads(payload) == content
+
+
+def test_no_content_data_stays_null(catalog: list[ToolSpec]) -> None:
+    tool = next(spec for spec in catalog if spec.name == "delete_cases_by_id")
+
+    result = success_result(tool, None, call_arguments={}, offset=0, budget=20_000)
+
+    assert result.structured_content == {"data": None}
+    jsonschema.validate(result.structured_content, tool.output_schema)
 
 
 async def test_unknown_tool_is_protocol_error(backend: Backend) -> None:

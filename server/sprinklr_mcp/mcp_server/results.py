@@ -16,6 +16,7 @@ import mcp_types as types
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from sprinklr_generated.catalog import drop_null_members
 from sprinklr_mcp import errors
 from sprinklr_mcp.auth.errors import AuthError, LoginRequiredError
 from sprinklr_mcp.mcp_server.arguments import ArgumentProblem, format_problems
@@ -225,9 +226,11 @@ def success_result(
 
     The text part starts with one summary line (for paged results: which
     items, how many in all, and how to get the rest) followed by the same JSON
-    as ``structuredContent``, for clients that show only text.
+    as ``structuredContent``, for clients that show only text. Null object
+    members are dropped from the data, because the output schemas describe an
+    optional property as absent, never null.
     """
-    structured: dict[str, Any] = {"data": to_json_data(data)}
+    structured: dict[str, Any] = {"data": drop_null_members(to_json_data(data))}
     summary = _summary(tool, structured["data"])
 
     items = _get_list(structured, tool.list_path) if tool.list_path else None
