@@ -9,7 +9,6 @@ also match the tool's output schema.
 from __future__ import annotations
 
 import json
-import os
 import typing
 from pathlib import Path
 from typing import Any, cast
@@ -24,10 +23,7 @@ from codegen.naming import method_name
 from sprinklr_generated import catalog, models
 from sprinklr_generated.operations import SprinklrOperations
 
-EXAMPLES_DIR = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "sprinklr-examples"
-)
-IN_CI = os.environ.get("CI") == "true"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "specs" / "examples"
 
 # The OAuth token endpoint is no operation; its body is the TokenResponse schema.
 TOKEN_PREFIXES = ("00-oauth-token.", "00-oauth-refresh.")
@@ -63,14 +59,9 @@ def output_validator(operation: Operation) -> Draft202012Validator:
 
 
 def require_examples() -> None:
-    """Fail in CI and skip elsewhere when the shared example folder is absent."""
-    if EXAMPLES_DIR.is_dir():
-        return
-    if IN_CI:
+    """Fail when the example payloads that ship in specs/examples are missing."""
+    if not EXAMPLES_DIR.is_dir():
         pytest.fail(f"example payloads missing: {EXAMPLES_DIR} does not exist")
-    pytest.skip(
-        f"example payloads not found at {EXAMPLES_DIR} (they sit beside the clone)"
-    )
 
 
 def test_examples_folder_present() -> None:

@@ -8,7 +8,6 @@ response model that the client parses it with.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,7 @@ from sandbox_helpers import Api
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO_ROOT / "specs" / "sprinklr.yaml"
-EXAMPLES_DIR = REPO_ROOT.parent / "shared" / "sprinklr-examples"
-IN_CI = os.environ.get("CI") == "true"
+EXAMPLES_DIR = REPO_ROOT / "specs" / "examples"
 SPEC_URI = "urn:sprinklr-mcp:spec"
 
 
@@ -182,11 +180,9 @@ def adapt(name: str, body: Any, api: Api) -> Any:
 
 
 def require_examples() -> None:
-    if EXAMPLES_DIR.is_dir():
-        return
-    if IN_CI:
+    """Fail when the example payloads that ship in specs/examples are missing."""
+    if not EXAMPLES_DIR.is_dir():
         pytest.fail(f"example payloads missing: {EXAMPLES_DIR} does not exist")
-    pytest.skip(f"example payloads not found at {EXAMPLES_DIR} (outside CI)")
 
 
 def test_example_table_lists_every_request_file() -> None:

@@ -7,7 +7,6 @@ The examples live in the shared folder beside the clone. File names are
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,7 @@ from jsonschema import Draft202012Validator
 from spec_actions import ACTIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES_DIR = REPO_ROOT.parent / "shared" / "sprinklr-examples"
-IN_CI = os.environ.get("CI") == "true"
+EXAMPLES_DIR = REPO_ROOT / "specs" / "examples"
 
 # The OAuth token endpoint is not an operation, so its examples match the
 # TokenResponse component.
@@ -41,11 +39,9 @@ def example_files() -> list[Path]:
 
 
 def require_examples() -> None:
-    if EXAMPLES_DIR.is_dir():
-        return
-    if IN_CI:
+    """Fail when the example payloads that ship in specs/examples are missing."""
+    if not EXAMPLES_DIR.is_dir():
         pytest.fail(f"example payloads missing: {EXAMPLES_DIR} does not exist")
-    pytest.skip(f"example payloads not found at {EXAMPLES_DIR} (outside CI)")
 
 
 def operation_for(
