@@ -302,6 +302,47 @@ async def test_redis_keys_use_prefix(redis_prefix: str) -> None:
     assert keys == [f"{redis_prefix}conn:tokens".encode()]
 
 
+async def test_redis_prefix_and_name_stay_apart(redis_prefix: str) -> None:
+    # "team" + "a" and "" + "teama" used to join into the same key.
+    team = RedisTokenStore(REDIS_URL, prefix=f"{redis_prefix}team")
+    bare = RedisTokenStore(REDIS_URL, prefix=redis_prefix)
+    try:
+        await team.save("a", pair(access="at-team-a"), expected_generation=None)
+        await bare.save("teama", pair(access="at-teama"), expected_generation=None)
+        team_pair = await team.load("a")
+        bare_pair = await bare.load("teama")
+    finally:
+        await team.aclose()
+        await bare.aclose()
+
+    assert team_pair is not None
+    assert team_pair.access_token == "at-team-a"
+    assert bare_pair is not None
+    assert bare_pair.access_token == "at-teama"
+
+
+async def test_redis_key_layout(redis_prefix: str) -> None:
+    base = redis_prefix.rstrip(":")
+    cases = [
+        (base, "conn", f"{base}:conn:tokens"),
+        (f"{base}:", "conn", f"{base}:conn:tokens"),
+        (f"{base}:", "a:b c", f"{base}:a%3Ab%20c:tokens"),
+    ]
+    for prefix, connection, expected in cases:
+        store = RedisTokenStore(REDIS_URL, prefix=prefix)
+        try:
+            await store.save(connection, pair(), expected_generation=None)
+        finally:
+            await store.aclose()
+
+        client = redis_asyncio.from_url(REDIS_URL)
+        try:
+            assert await client.exists(expected) == 1, (prefix, connection)
+            await client.delete(expected)
+        finally:
+            await client.aclose()
+
+
 async def test_redis_unreachable_raises_store_error() -> None:
     await require_redis()
     # Port 1 on loopback refuses connections at once.

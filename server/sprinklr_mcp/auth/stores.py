@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+from urllib.parse import quote
 
 import redis.asyncio as redis_asyncio
 from redis.asyncio.lock import Lock as RedisLock
@@ -276,8 +277,12 @@ return 1
 class RedisTokenStore:
     """Token pairs in Redis, for several server replicas sharing connections.
 
-    Keys: ``{prefix}{connection}:tokens`` (a hash of ``generation`` and
-    ``tokens``) and ``{prefix}{connection}:lock``. The lock expires after
+    Keys: ``{prefix}:{connection}:tokens`` (a hash of ``generation`` and
+    ``tokens``) and ``{prefix}:{connection}:lock``. One ``:`` separates the
+    prefix from the name, so ``x`` and ``x:`` are the same prefix, and an
+    empty prefix adds nothing. The name is percent-encoded except for
+    letters, digits, ``_``, ``.``, ``-`` and ``~``, so it never contains ``:`` and
+    two (prefix, name) pairs never share a key. The lock expires after
     ``lock_timeout`` seconds, so a dead holder cannot block others for ever.
     The compare-and-set in :meth:`save` keeps a holder that outlived its lock
     from overwriting a newer pair.
@@ -304,13 +309,21 @@ class RedisTokenStore:
     @property
     def description(self) -> str:
         """The Redis server (without credentials) and the key prefix."""
-        return f"Redis store at {self._location}, keys {self.prefix}*"
+        return f"Redis store at {self._location}, keys {self._key_prefix()}*"
+
+    def _key_prefix(self) -> str:
+        if self.prefix and not self.prefix.endswith(":"):
+            return f"{self.prefix}:"
+        return self.prefix
+
+    def _key(self, connection: str, kind: str) -> str:
+        return f"{self._key_prefix()}{quote(connection, safe='')}:{kind}"
 
     def _tokens_key(self, connection: str) -> str:
-        return f"{self.prefix}{connection}:tokens"
+        return self._key(connection, "tokens")
 
     def _lock_key(self, connection: str) -> str:
-        return f"{self.prefix}{connection}:lock"
+        return self._key(connection, "lock")
 
     def _failure(self, action: str, connection: str, exc: Exception) -> TokenStoreError:
         return TokenStoreError(
