@@ -49,10 +49,10 @@ async def run_example(source: str, env: dict[str, str]) -> tuple[int, str, str]:
 async def sandbox_env(
     tmp_path: Path,
 ) -> AsyncIterator[tuple[SandboxServer, dict[str, str]]]:
-    """Yield a sandbox and the variables of a connection "work" logged in to it."""
+    """Yield a sandbox and the README's connection variables, logged in to it."""
     async with SandboxServer(SandboxConfig(auto_approve=True)) as sandbox:
         settings = ConnectionSettings(
-            name="work",
+            name="default",
             environment=sandbox.environment,
             base_url=sandbox.url,
             api_key=sandbox.api_key,
@@ -71,7 +71,6 @@ async def sandbox_env(
         env.update(
             {
                 "SPRINKLR_CONFIG": str(tmp_path / "absent.toml"),
-                "SPRINKLR_CONNECTION": "work",
                 "SPRINKLR_ENVIRONMENT": sandbox.environment,
                 "SPRINKLR_BASE_URL": sandbox.url,
                 "SPRINKLR_API_KEY": sandbox.api_key,
