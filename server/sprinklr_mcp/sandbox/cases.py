@@ -133,6 +133,19 @@ def case_record(
     }
 
 
+def _check_case_fields(body: Fields) -> None:
+    """Read the case fields of a create request, raising 400 on a bad one.
+
+    ``_new_case`` reads them again; checking first lets a handler reject the
+    request before it stores anything else, such as a new profile.
+    """
+    for name in ("subject", "description", "priority", "caseType", "summary"):
+        body.text(name)
+    body.text("status")
+    body.integer("dueDate")
+    body.nested("externalCase")
+
+
 def _new_case(
     state: SandboxState,
     body: Fields,
@@ -236,11 +249,14 @@ async def create_case_via_profile(request: web.Request) -> web.StreamResponse:
     comment = body.nested("commentDTO")
     attachments = []
     if comment is not None:
+        comment.text("comment")
         for attachment in comment.nested_list("attachments"):
             attachment.enum("type", COMMENT_ATTACHMENT_TYPES, required=True)
             attachment.text("url", required=True)
             check_media_url(request, attachment.data["url"], attachment.path("url"))
             attachments.append(dict(attachment.data))
+
+    _check_case_fields(body)
 
     now = state.now_ms()
     workflow = _workflow(body.nested("workflow"), now)
@@ -295,12 +311,13 @@ async def delete_cases_by_id(request: web.Request) -> web.StreamResponse:
     """POST /api/v2/case/delete with a JSON array of case IDs; 204 on success.
 
     Every ID is checked before any case is deleted, so a bad ID deletes nothing.
+    An ID listed twice deletes its case once.
     """
     state = state_of(request)
     items = await read_json_list(request)
     if not items:
         raise bad_request("body", "must list at least one case ID")
-    cases = []
+    cases: dict[str, Record] = {}
     for index, item in enumerate(items):
         if not isinstance(item, str) or not item:
             raise bad_request(
@@ -311,20 +328,24 @@ async def delete_cases_by_id(request: web.Request) -> web.StreamResponse:
             raise bad_request(
                 f"body[{index}]", f"case {item} does not exist or is already deleted"
             )
-        cases.append(case)
-    for case in cases:
+        cases[case["id"]] = case
+    for case in cases.values():
         state.delete_case(case)
     logger.info("sandbox deleted %d case(s) by ID", len(cases))
     return web.Response(status=204)
 
 
 async def delete_cases_by_number(request: web.Request) -> web.StreamResponse:
-    """POST /api/v2/case/case-numbers/delete with an array of case numbers; 204."""
+    """POST /api/v2/case/case-numbers/delete with an array of case numbers; 204.
+
+    As with delete by ID, nothing is deleted unless every number is valid, and
+    a number listed twice (even once as a string) deletes its case once.
+    """
     state = state_of(request)
     items = await read_json_list(request)
     if not items:
         raise bad_request("body", "must list at least one case number")
-    cases = []
+    cases: dict[str, Record] = {}
     for index, item in enumerate(items):
         number = to_int(item, f"body[{index}]")
         case_id = state.case_numbers.get(number)
@@ -333,8 +354,8 @@ async def delete_cases_by_number(request: web.Request) -> web.StreamResponse:
                 f"body[{index}]",
                 f"case number {number} does not exist or is already deleted",
             )
-        cases.append(state.cases[case_id])
-    for case in cases:
+        cases[case_id] = state.cases[case_id]
+    for case in cases.values():
         state.delete_case(case)
     logger.info("sandbox deleted %d case(s) by number", len(cases))
     return web.Response(status=204)
@@ -374,7 +395,7 @@ def _check_actions(body: Fields) -> list[str]:
     assert actions is not None
     for index, action in enumerate(actions):
         path = f"updateActions[{index}]"
-        if action not in UPDATE_ACTIONS:
+        if not isinstance(action, str) or action not in UPDATE_ACTIONS:
             raise bad_request(
                 path, f"must be one of {', '.join(UPDATE_ACTIONS)}, got {action!r}"
             )

@@ -86,6 +86,7 @@ async def deflect_call(request: web.Request) -> web.StreamResponse:
     case_properties = body.properties("customProperties") or {}
     message_properties = body.properties("messageCustomProperties") or {}
     create_case = body.flag("createCase", default=True)
+    comment = body.text("comment") or ""
     existing_case = None
     if body.has("caseNumber"):
         existing_case = state.case_by_number(
@@ -133,7 +134,7 @@ async def deflect_call(request: web.Request) -> web.StreamResponse:
         case = state.add_case(
             case_record(
                 subject=f"Deflected call to {target}",
-                description=body.text("comment") or "",
+                description=comment,
                 contact=contact_for(customer),
                 workflow={"customProperties": case_properties, "queues": []},
                 now=now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -339,7 +340,9 @@ async def update_profile(request: web.Request) -> web.StreamResponse:
         contact_update.nested("contactInfo") if contact_update else None,
         profile["contact"],
     )
-    properties = dict(profile["profileWorkflow"].get("customProperties", {}))
+    # A deep copy: the update extends value lists in place, and a bad map
+    # later in the request must leave the stored profile as it was.
+    properties = copy.deepcopy(profile["profileWorkflow"].get("customProperties", {}))
     if workflow_update is not None:
         _update_properties(properties, workflow_update)
 

@@ -227,8 +227,9 @@ def run_search(
         raise bad_request("page.start", f"must be 0 or more, got {start}")
     if size < 1:
         raise bad_request("page.size", f"must be at least 1, got {size}")
+    include_count = body.flag("includeCount")
     result = _page(state, spec.entity_type, matches, start, size)
-    if body.flag("includeCount"):
+    if include_count:
         result["count"] = len(matches)
     return result
 
