@@ -5,13 +5,18 @@ from __future__ import annotations
 import base64
 import ipaddress
 import os
-from collections.abc import AsyncIterator
+import stat
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from sprinklr_mcp.mcp_server import media
 from sprinklr_mcp.mcp_server.media import MediaError, MediaPolicy, resolve_media
 
 LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
@@ -107,6 +112,75 @@ async def test_missing_file_and_directory_rejected(media_dir: Path) -> None:
     (media_dir / "folder").mkdir()
     with pytest.raises(MediaError, match="not a regular file"):
         await resolve_media({"filePath": "folder"}, policy)
+
+
+@contextmanager
+def fifo_rescue(fifo: Path) -> Iterator[threading.Event]:
+    """Open ``fifo`` for writing if the test is still running after 20 s.
+
+    A reader blocked in open() on a FIFO waits for a writer; without this the
+    test would hang instead of failing. The returned event tells whether the
+    rescue was needed.
+    """
+    finished = threading.Event()
+    rescued = threading.Event()
+
+    def rescue() -> None:
+        if finished.wait(20):
+            return
+        rescued.set()
+        with suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=rescue, daemon=True)
+    thread.start()
+    try:
+        yield rescued
+    finally:
+        finished.set()
+        thread.join()
+
+
+async def test_fifo_rejected_without_blocking(media_dir: Path) -> None:
+    fifo = media_dir / "pipe"
+    os.mkfifo(fifo)
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    with (
+        fifo_rescue(fifo) as rescued,
+        pytest.raises(MediaError, match="'pipe' is not a regular file"),
+    ):
+        await resolve_media({"filePath": "pipe", "fileName": "p.txt"}, policy)
+
+    assert not rescued.is_set(), "reading the FIFO blocked until a writer came"
+
+
+async def test_fifo_swapped_in_after_check_does_not_block(
+    media_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = media_dir / "pipe"
+    os.mkfifo(fifo)
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+    real_lstat = os.lstat
+
+    def lstat_as_regular(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        # Stands in for a regular file replaced by a FIFO between the check
+        # and open().
+        result = real_lstat(path, *args, **kwargs)
+        if os.fspath(path) != str(fifo):
+            return result
+        fields = list(result)
+        fields[0] = stat.S_IFREG | 0o644
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(media.os, "lstat", lstat_as_regular)
+    with (
+        fifo_rescue(fifo) as rescued,
+        pytest.raises(MediaError, match="'pipe' is not a regular file"),
+    ):
+        await resolve_media({"filePath": "pipe", "fileName": "p.txt"}, policy)
+
+    assert not rescued.is_set(), "opening the FIFO blocked until a writer came"
 
 
 async def test_oversized_file_rejected(media_dir: Path) -> None:

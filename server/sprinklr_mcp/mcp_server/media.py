@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import aiohttp
+import anyio.to_thread
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
@@ -110,7 +111,7 @@ async def resolve_media(
     key = given[0]
     field_name = f"{prefix}{key}"
     if key == PATH_KEY:
-        content, default_name = _read_local_file(source[key], policy, field_name)
+        content, default_name = await _read_local_file(source[key], policy, field_name)
     elif key == URL_KEY:
         content, default_name, content_type = await _download(
             source[key], policy, field_name
@@ -126,10 +127,14 @@ async def resolve_media(
     return FileUpload(filename=name, content=content, content_type=content_type)
 
 
-def _read_local_file(
+async def _read_local_file(
     raw_path: Any, policy: MediaPolicy, argument: str
 ) -> tuple[bytes, str]:
-    """Read a file that lies inside an allowed directory after resolving symlinks."""
+    """Read a file that lies inside an allowed directory after resolving symlinks.
+
+    The checks and the read run in a worker thread, because even a regular
+    file on a slow disk or network mount would stall the event loop.
+    """
     if not isinstance(raw_path, str) or not raw_path:
         raise MediaError(f"{argument}: expected a non-empty string")
     if not policy.allowed_dirs:
@@ -138,7 +143,14 @@ def _read_local_file(
             "the operator can allow a directory with --media-dir, or send fileUrl "
             "or fileBase64 instead"
         )
+    return await anyio.to_thread.run_sync(
+        _read_file_blocking, raw_path, policy, argument
+    )
 
+
+def _read_file_blocking(
+    raw_path: str, policy: MediaPolicy, argument: str
+) -> tuple[bytes, str]:
     roots = [Path(os.path.realpath(directory)) for directory in policy.allowed_dirs]
     candidate = Path(raw_path).expanduser()
     if not candidate.is_absolute():
@@ -150,8 +162,24 @@ def _read_local_file(
             f"directories ({', '.join(str(root) for root in roots)})"
         )
 
+    # A FIFO or device would block open() until another process takes part,
+    # so anything but a regular file is refused before opening it.
     try:
-        descriptor = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        mode = os.lstat(resolved).st_mode
+    except FileNotFoundError:
+        raise MediaError(f"{argument}: file {raw_path!r} not found") from None
+    except OSError as error:
+        raise MediaError(
+            f"{argument}: cannot open {raw_path!r}: {error.strerror}"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise MediaError(f"{argument}: {raw_path!r} is not a regular file")
+
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the check still cannot block.
+        descriptor = os.open(
+            resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+        )
     except FileNotFoundError:
         raise MediaError(f"{argument}: file {raw_path!r} not found") from None
     except OSError as error:
