@@ -12,9 +12,13 @@ can act on them without parsing messages:
 ``sprinklr_message``
     Sprinklr's own error text: the messages of the body's ``errors`` list, an
     Apigee fault string, or the text of a plain-text or HTML body. The API
-    key, the access tokens and the query values of the request are replaced
-    with ``[redacted]`` wherever Sprinklr repeats them, and the text is cut to
-    300 characters.
+    key, the access tokens, the full URL and the whole query string of the
+    request are replaced with ``[redacted]`` wherever Sprinklr repeats them.
+    So is the query part of any URL or request line in the text, even one
+    cut short, and any ``Bearer`` credential. The values of the operation's
+    ordinary parameters stay, so that "Case not found for case number
+    7399999" keeps the number the caller sent. The text is cut to 300
+    characters.
 ``errors``
     The entries of the body's ``errors`` list as Sprinklr sent them (redacted).
 ``request_id``
@@ -30,7 +34,7 @@ can act on them without parsing messages:
     A stable snake_case name of the error kind (``rate_limited``), one per class.
 
 Messages name the operation, the path template, the status and Sprinklr's text,
-never a token, an API key, a secret or a query value.
+never a token, an API key, a secret or a query string.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ __all__ = [
 ]
 
 MAX_MESSAGE_CHARS = 300
+# Text that ``redact`` keeps and searches; the rest of a huge body is dropped.
+MAX_SCANNED_CHARS = 16_384
 REDACTED = "[redacted]"
 
 # NOTE: Sprinklr documents no request id header; these are the names that
@@ -321,11 +327,37 @@ class EventLoopMismatchError(ClientStateError):
     )
 
 
+# A whitespace-delimited word with a "?" followed by more characters. The
+# query runs to the end of the word, because aiohttp cuts long request lines
+# mid-value and quotes them in a repr. The possessive quantifier and the
+# anchor at word starts keep the match linear in the length of the text.
+_WORD_QUERY = re.compile(r"(?<!\S)([^\s?]*+)\?\S+")
+_BEARER = re.compile(r"\b(Bearer)\s+\S+", re.IGNORECASE)
+
+
+def _drop_url_query(match: re.Match[str]) -> str:
+    # Only a path or URL (a "/" before the "?") has a query part to drop.
+    before = match.group(1)
+    if "/" not in before:
+        return match.group(0)
+    return f"{before}?{REDACTED}"
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret in ``text`` with ``[redacted]``."""
+    """Replace each secret, query part and bearer token in ``text``.
+
+    Every occurrence of a string in ``secrets`` becomes ``[redacted]``, and
+    so does the query part of every URL or path in the text (``/a?b=c``
+    becomes ``/a?[redacted]``) and the credential after ``Bearer``. Text
+    beyond ``MAX_SCANNED_CHARS`` is dropped, because every caller keeps far
+    less and the pattern search is slow on megabytes.
+    """
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
-    return text
+    if len(text) > MAX_SCANNED_CHARS:
+        text = text[:MAX_SCANNED_CHARS] + "..."
+    text = _BEARER.sub(rf"\1 {REDACTED}", text)
+    return _WORD_QUERY.sub(_drop_url_query, text)
 
 
 def _redact_value(value: Any, secrets: tuple[str, ...]) -> Any:

@@ -163,7 +163,7 @@ class _Reply:
     # The operation and its path template (an override, where one applies).
     context: _Context
     # Strings to remove from any error text about this reply: the API key,
-    # the access tokens sent and the query values.
+    # the access tokens sent, the URL and the query string.
     secrets: tuple[str, ...] = ()
 
 
@@ -178,22 +178,27 @@ class _SendFailure(Exception):
 
 
 class RedactedCauseError(Exception):
-    """Stands in for a transport exception whose message contained the query.
+    """Stands in for a transport exception whose message needed redacting.
 
-    Some aiohttp exceptions quote the full request URL, query values included;
-    the chained cause of a ``SprinklrError`` must not carry those values.
+    Some aiohttp exceptions quote the full request URL or request line, query
+    included, and the chained cause of a ``SprinklrError`` must not carry it.
     """
 
 
-def _safe_cause(cause: BaseException, url: yarl.URL) -> BaseException:
-    """Return ``cause``, or a stand-in when its text contains a query value."""
-    values = [url.raw_query_string, url.query_string]
-    values.extend(value for value in url.query.values() if value)
+def _safe_cause(cause: BaseException, secrets: Sequence[str]) -> BaseException:
+    """Return ``cause``, or a stand-in when its text needed redacting."""
     text = str(cause)
-    cleaned = redact(text, values)
+    cleaned = redact(text, secrets)
     if cleaned == text:
         return cause
     return RedactedCauseError(f"{type(cause).__name__}: {cleaned}")
+
+
+# Query parameters whose values are removed from error texts one by one.
+# NOTE: no spec operation has such a parameter yet, so this guards future ones.
+_SECRET_PARAMETER = re.compile(
+    r"token|secret|password|passwd|api[_-]?key|signature|credential", re.IGNORECASE
+)
 
 
 class HttpTransport:
@@ -359,17 +364,30 @@ class HttpTransport:
         payload = self._decode_json(operation, reply, allow_empty=True, strict=False)
         self._raise_listed_errors(operation, reply, payload)
 
-    def _secrets(
-        self, tokens: Sequence[str], params: Sequence[tuple[str, str]]
-    ) -> tuple[str, ...]:
-        # Short query values (flags, small numbers, enum words) cannot hide a
-        # secret, and replacing them would mangle ordinary words of the text.
-        values = [
-            value
-            for _, value in params
-            if len(value) >= 4 and value not in ("true", "false")
-        ]
-        return (self._api_key, *tokens, *values)
+    def _secrets(self, tokens: Sequence[str], request: _Request) -> tuple[str, ...]:
+        """Return the strings that no error text about ``request`` may contain.
+
+        These are the API key, the tokens sent, the full URL and the whole
+        query string in their encoded and decoded forms, and the values of
+        parameters named like credentials. Values of ordinary parameters (a
+        case number, a channel type) stay, because Sprinklr's messages name
+        them; ``redact`` also drops the query part of any URL in the text.
+        """
+        secrets = [self._api_key, *tokens]
+        if request.params:
+            full_url = request.url.with_query(request.params)
+            secrets.extend(
+                (
+                    str(full_url),
+                    full_url.human_repr(),
+                    full_url.raw_query_string,
+                    full_url.query_string,
+                )
+            )
+        secrets.extend(
+            value for name, value in request.params if _SECRET_PARAMETER.search(name)
+        )
+        return tuple(secrets)
 
     async def _send(
         self,
@@ -421,7 +439,7 @@ class HttpTransport:
             elapsed_ms = (time.perf_counter() - started) * 1000
             if isinstance(outcome, _Reply):
                 self._log_attempt(context, str(outcome.status), attempt, elapsed_ms)
-                outcome.secrets = self._secrets(tokens_used, request.params)
+                outcome.secrets = self._secrets(tokens_used, request)
                 return outcome
 
             error = outcome
@@ -488,7 +506,7 @@ class HttpTransport:
         except _SendFailure as failure:
             return (
                 self._failure_error(operation, failure, context),
-                _safe_cause(failure.cause, request.url.with_query(request.params)),
+                _safe_cause(failure.cause, self._secrets(tokens_used, request)),
                 failure.reached,
             )
         except InvalidRequestError as exc:
@@ -500,7 +518,7 @@ class HttpTransport:
             reply.status,
             reply.headers,
             reply.body,
-            secrets=self._secrets(tokens_used, request.params),
+            secrets=self._secrets(tokens_used, request),
             **context.as_kwargs(),
         )
         return error, None, True

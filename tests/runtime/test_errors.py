@@ -384,3 +384,28 @@ NOW = 1_800_000_000.0
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
     assert parse_retry_after(CIMultiDict(headers), now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GET /api/v2/case?id=9 HTTP/1.1", "GET /api/v2/case?[redacted] HTTP/1.1"),
+        ("see https://h.example/x?q=1&r=2.", "see https://h.example/x?[redacted]"),
+        ("bytearray(b'/prod2/m?messageId=AAAA", "bytearray(b'/prod2/m?[redacted]"),
+        ("Authorization: Bearer abc.def", "Authorization: Bearer [redacted]"),
+        ("Case not found for case number 7399999", None),
+        ("and/or? maybe", None),
+        ("why?", None),
+    ],
+)
+def test_redact_patterns(text: str, expected: str | None) -> None:
+    assert errors.redact(text, ()) == (text if expected is None else expected)
+
+
+def test_redact_caps_huge_text() -> None:
+    text = "tok-1 " + "/" * 5_000_000 + "?x=1"
+
+    cleaned = errors.redact(text, ["tok-1"])
+
+    assert cleaned.startswith("[redacted] ///")
+    assert len(cleaned) <= errors.MAX_SCANNED_CHARS + 20

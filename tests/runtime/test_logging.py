@@ -1,4 +1,4 @@
-"""No token, key, secret or query value reaches a log record or an error."""
+"""No token, key, secret or query string reaches a log record or an error."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from runtime_support import (
     Recorded,
     StaticTokenProvider,
     drop_connection,
+    operation,
     reply,
 )
 
@@ -205,3 +206,93 @@ async def test_debug_line_per_request(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "retrying getCaseById" in warnings[0].getMessage()
+
+
+GET_CASE_BY_NUMBER = operation("getCaseByCaseNumber", "GET", "/api/v2/case/case-number")
+CASE_NUMBER = "7399999"
+
+
+async def call_with_query(
+    transport: HttpTransport, query: dict[str, object]
+) -> SprinklrError:
+    with pytest.raises(SprinklrError) as caught:
+        await transport.call(
+            GET_CASE_BY_NUMBER,
+            path={},
+            query=query,
+            body=None,
+            files=None,
+            response=Envelope,
+            timeout=None,
+        )
+    return caught.value
+
+
+async def test_error_keeps_case_number_not_secrets(
+    fake: FakeSprinklr, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    async def not_found(request: web.Request, recorded: Recorded) -> web.StreamResponse:
+        text = (
+            f"Case not found for case number {request.query['case-number']} "
+            f"and channel type {request.query['channelType']}; request "
+            f"{request.method} {request.path_qs} with "
+            f"{request.headers.get('Authorization')} and key "
+            f"{request.headers.get('Key')}"
+        )
+        return web.json_response(
+            {"data": None, "errors": [{"message": text}]}, status=404
+        )
+
+    fake.default = not_found
+    transport = HttpTransport(
+        fake.url,
+        API_KEY,
+        StaticTokenProvider(OLD_TOKEN),
+        retry_policy=RetryPolicy(max_attempts=1),
+    )
+    async with transport:
+        error = await call_with_query(
+            transport, {"case-number": CASE_NUMBER, "channelType": "TWITTER"}
+        )
+
+    assert error.code == "not_found"
+    assert error.sprinklr_message is not None
+    assert f"case number {CASE_NUMBER}" in error.sprinklr_message
+    assert "channel type TWITTER" in error.sprinklr_message
+    assert "case-number?[redacted]" in error.sprinklr_message
+    assert "Bearer [redacted]" in error.sprinklr_message
+    assert CASE_NUMBER in str(error)
+    assert_clean(error_texts(error))
+    assert "channelType=" not in error_texts(error)
+    for record in caplog.records:
+        assert_clean(record.getMessage())
+
+
+async def test_truncated_request_line_is_redacted(fake: FakeSprinklr) -> None:
+    long_value = "A" * 20_000
+
+    async def too_long(request: web.Request, recorded: Recorded) -> web.StreamResponse:
+        # aiohttp's server quotes the first bytes of a request line that is
+        # too long, cut in the middle of the query value.
+        line = f"{request.method} {request.path_qs} HTTP/1.1".encode()
+        text = f"Got more than 8190 bytes when reading: {bytearray(line[:8190])!r}"
+        return web.Response(status=400, text=text)
+
+    fake.default = too_long
+    transport = HttpTransport(
+        fake.url,
+        API_KEY,
+        StaticTokenProvider(OLD_TOKEN),
+        retry_policy=RetryPolicy(max_attempts=1),
+    )
+    async with transport:
+        error = await call_with_query(transport, {"messageId": long_value})
+
+    assert error.code == "bad_request"
+    assert error.sprinklr_message is not None
+    assert error.sprinklr_message.startswith("Got more than 8190 bytes")
+    assert "case-number?[redacted]" in error.sprinklr_message
+    assert "AAAAAAAA" not in error_texts(error)
+    assert len(error.sprinklr_message) <= 300
