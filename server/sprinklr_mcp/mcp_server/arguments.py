@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +23,7 @@ __all__ = [
     "ArgumentProblem",
     "InvalidArguments",
     "check_schema",
-    "coerce_json_strings",
+    "coerce_arguments",
     "format_problems",
     "validate_model",
 ]
@@ -79,34 +81,181 @@ def _schema_types(schema: Mapping[str, Any]) -> set[str]:
     return types
 
 
-def coerce_json_strings(
+def coerce_arguments(
     arguments: Mapping[str, Any], schema: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
-    """Parse top-level string values that should be arrays or objects.
+    """Convert values of the wrong JSON type where one conversion is unambiguous.
 
-    Some clients send ``"[1, 2]"`` where the schema expects an array. Such a
-    value is parsed only where it is unambiguous: the property accepts arrays
-    or objects and no strings, and the string parses to a JSON value of an
-    accepted type. Returns the new arguments and the names that were parsed.
+    Clients send ``"[1, 2]"`` for an array, ``7300002`` for a string of digits
+    or ``"7300001"`` for an integer. At any depth (properties, additional
+    properties, array items, and the one ``anyOf``/``oneOf`` option that takes
+    an object or array), a value is converted only where its schema accepts a
+    single JSON type besides null:
+
+    - a string that parses as JSON to an accepted array or object;
+    - an integer (not a bool or float) for a string, unless the string's
+      ``pattern``, ``format``, ``enum`` or ``const`` rejects the decimal text;
+    - a canonical integer string (``-?[0-9]+``, no ``+``, no spaces, no leading
+      zeros except ``"0"``) for an integer;
+    - a finite JSON number string for a number;
+    - ``"true"`` or ``"false"`` for a boolean.
+
+    An ``enum`` or ``const`` that rejects the converted scalar also blocks it.
+    Nothing else changes, so the validation that follows reports the original
+    value. Returns the new arguments and the dotted paths that were converted.
     """
+    validator_class = jsonschema.validators.validator_for(
+        schema, default=jsonschema.Draft202012Validator
+    )
+    converted: list[str] = []
+    coerced = _coerce_value(dict(arguments), schema, (), converted, validator_class)
+    return coerced, converted
+
+
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_RESTRICTING_KEYWORDS = ("pattern", "format", "enum", "const")
+_UNCHANGED = object()
+
+
+def _coerce_value(
+    value: Any,
+    schema: Any,
+    path: tuple[str | int, ...],
+    converted: list[str],
+    validator_class: Any,
+) -> Any:
+    if not isinstance(schema, Mapping):
+        return value
+
+    accepted = _schema_types(schema) - {"null"}
+    if isinstance(value, str) and accepted and accepted <= {"array", "object"}:
+        decoded = _decode_json(value)
+        if decoded is not _UNCHANGED and _json_type(decoded) in accepted:
+            value = decoded
+            converted.append(_join_path(path))
+    else:
+        candidate = _convert_scalar(value, accepted)
+        if candidate is not _UNCHANGED and _passes_restrictions(
+            candidate, schema, validator_class
+        ):
+            value = candidate
+            converted.append(_join_path(path))
+
+    if isinstance(value, dict):
+        value = _coerce_members(value, schema, path, converted, validator_class)
+    elif isinstance(value, list):
+        value = _coerce_items(value, schema, path, converted, validator_class)
+    else:
+        return value
+
+    # A container matched by exactly one alternative follows that alternative.
+    for keyword in ("anyOf", "oneOf"):
+        options = [
+            option
+            for option in schema.get(keyword, [])
+            if isinstance(option, Mapping)
+            and _json_type(value) in _schema_types(option)
+        ]
+        if len(options) == 1:
+            value = _coerce_value(value, options[0], path, converted, validator_class)
+    return value
+
+
+def _coerce_members(
+    value: dict[str, Any],
+    schema: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    converted: list[str],
+    validator_class: Any,
+) -> dict[str, Any]:
     properties = schema.get("properties", {})
-    coerced = dict(arguments)
-    parsed: list[str] = []
-    for name, value in arguments.items():
-        property_schema = properties.get(name)
-        if not isinstance(value, str) or not isinstance(property_schema, Mapping):
-            continue
-        accepted = _schema_types(property_schema) - {"null"}
-        if not accepted or not accepted <= {"array", "object"}:
-            continue
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            continue
-        if _json_type(decoded) in accepted:
-            coerced[name] = decoded
-            parsed.append(name)
-    return coerced, parsed
+    additional = schema.get("additionalProperties")
+    result = dict(value)
+    for name, member in value.items():
+        if isinstance(properties, Mapping) and name in properties:
+            member_schema = properties[name]
+        else:
+            member_schema = additional
+        result[name] = _coerce_value(
+            member, member_schema, (*path, name), converted, validator_class
+        )
+    return result
+
+
+def _coerce_items(
+    value: list[Any],
+    schema: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    converted: list[str],
+    validator_class: Any,
+) -> list[Any]:
+    prefix = schema.get("prefixItems", [])
+    if not isinstance(prefix, list):
+        prefix = []
+    items = schema.get("items")
+    result = []
+    for index, item in enumerate(value):
+        item_schema = prefix[index] if index < len(prefix) else items
+        result.append(
+            _coerce_value(item, item_schema, (*path, index), converted, validator_class)
+        )
+    return result
+
+
+def _decode_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _UNCHANGED
+
+
+def _convert_scalar(value: Any, accepted: set[str]) -> Any:
+    """Return the one conversion of a scalar to the accepted type, if any."""
+    if accepted == {"string"}:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return _UNCHANGED
+
+    if not isinstance(value, str):
+        return _UNCHANGED
+    if accepted == {"integer"}:
+        if _CANONICAL_INTEGER.fullmatch(value):
+            return int(value)
+        return _UNCHANGED
+    if accepted in ({"number"}, {"integer", "number"}):
+        if _CANONICAL_INTEGER.fullmatch(value):
+            return int(value)
+        if _JSON_NUMBER.fullmatch(value):
+            number = float(value)
+            return number if math.isfinite(number) else _UNCHANGED
+        return _UNCHANGED
+    if accepted == {"boolean"}:
+        return {"true": True, "false": False}.get(value, _UNCHANGED)
+    return _UNCHANGED
+
+
+def _passes_restrictions(
+    candidate: Any, schema: Mapping[str, Any], validator_class: Any
+) -> bool:
+    """Check a converted scalar against the keywords that make it the wrong value.
+
+    Bounds and lengths are left to the validation that follows, so that its
+    messages name the limit. A pattern, format or enum that rejects the
+    converted value means the client sent the wrong type, which the message
+    should say.
+    """
+    restrictions = {
+        keyword: schema[keyword]
+        for keyword in _RESTRICTING_KEYWORDS
+        if keyword in schema
+    }
+    if not restrictions:
+        return True
+    validator = validator_class(
+        restrictions, format_checker=validator_class.FORMAT_CHECKER
+    )
+    return bool(validator.is_valid(candidate))
 
 
 def _json_type(value: Any) -> str:

@@ -30,7 +30,7 @@ from sprinklr_mcp.mcp_server.arguments import (
     ArgumentProblem,
     InvalidArguments,
     check_schema,
-    coerce_json_strings,
+    coerce_arguments,
     validate_model,
 )
 from sprinklr_mcp.mcp_server.media import MediaError, MediaPolicy, resolve_media
@@ -235,9 +235,9 @@ class ToolRunner:
                 tool.name, [ArgumentProblem("", "arguments must be a JSON object")]
             )
 
-        arguments, parsed = coerce_json_strings(raw, tool.input_schema)
-        if parsed:
-            logger.debug("tool %s: parsed JSON strings for %s", tool.name, parsed)
+        arguments, converted = coerce_arguments(raw, tool.input_schema)
+        if converted:
+            logger.debug("tool %s: converted the types of %s", tool.name, converted)
 
         problems = check_schema(arguments, tool.input_schema)
         if problems:
