@@ -143,6 +143,29 @@ async def test_health_needs_no_token() -> None:
     assert body == "ok"
 
 
+async def test_health_path_exempts_only_get() -> None:
+    async with (
+        running(HttpOptions(port=0, auth_token="s3cret-token")) as url,
+        aiohttp.ClientSession() as session,
+    ):
+        health_url = url.replace("/mcp", "/healthz")
+        async with session.post(
+            health_url, json=INITIALIZE, headers=JSON_HEADERS
+        ) as posted:
+            await posted.read()
+        async with session.get(health_url) as fetched:
+            await fetched.read()
+
+    assert posted.status == 401
+    assert fetched.status == 200
+
+
+def test_health_path_as_mcp_path_rejected() -> None:
+    for path in ("/healthz", "/healthz/"):
+        with pytest.raises(HttpSecurityError, match="health check path"):
+            build_http_app(_server(), HttpOptions(path=path, auth_token="t"))
+
+
 async def test_stateless_mode_has_no_session() -> None:
     async with running(HttpOptions(port=0, stateless=True)) as url:
         reply = await post(url)

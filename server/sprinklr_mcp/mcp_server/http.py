@@ -139,6 +139,15 @@ class _Guard:
         return None
 
 
+def _is_health_check(scope: Scope) -> bool:
+    """Return whether the request reaches the health route, the one without a token.
+
+    ``build_http_app`` keeps the MCP endpoint off this path, so the path and
+    method alone identify the health route.
+    """
+    return scope.get("path") == HEALTH_PATH and scope.get("method") in ("GET", "HEAD")
+
+
 class _GuardMiddleware:
     """Apply ``_Guard`` before any HTTP request reaches the MCP transport."""
 
@@ -148,7 +157,7 @@ class _GuardMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            need_token = scope.get("path") != HEALTH_PATH
+            need_token = not _is_health_check(scope)
             rejection = self._guard.check(Headers(scope=scope), need_token=need_token)
             if rejection is not None:
                 await rejection(scope, receive, send)
@@ -157,6 +166,12 @@ class _GuardMiddleware:
 
 
 def _build_guard(options: HttpOptions) -> _Guard:
+    if options.path.rstrip("/") == HEALTH_PATH:
+        raise HttpSecurityError(
+            f"--path {options.path} is the health check path, which answers "
+            "without a bearer token; choose another path, such as /mcp"
+        )
+
     loopback = is_loopback(options.host)
     if not loopback and not options.auth_token:
         raise HttpSecurityError(
@@ -181,7 +196,8 @@ async def _health(_request: Any) -> Response:
 def build_http_app(server: Server[Any], options: HttpOptions) -> ASGIApp:
     """Return the ASGI app: the SDK's Streamable HTTP app behind the guard.
 
-    Raises ``HttpSecurityError`` when the options would expose the server.
+    Raises ``HttpSecurityError`` when the options would expose the server,
+    including a ``path`` equal to the health check path.
     """
     guard = _build_guard(options)
     security = TransportSecuritySettings(
