@@ -29,7 +29,15 @@ can act on them without parsing messages:
 ``retryable``
     True when the same request may succeed later without any change. The
     automatic retry policy is narrower: it also checks the operation's own
-    ``retry`` flag.
+    ``retry`` flag. A 500, 502, 503 or 504 is retryable only for an operation
+    that is safe to repeat (a read whose ``retry`` flag is set).
+``outcome_unknown``
+    True when the request may have changed data on Sprinklr's side although
+    it failed. That is every ``OutcomeUnknownError`` (an operation whose
+    ``retry`` flag is false lost its connection or timed out after sending),
+    and a 500, 502, 503 or 504 for any operation but a read whose ``retry``
+    flag is set. Read the record before sending the request again, or the
+    change may be applied twice.
 ``code``
     A stable snake_case name of the error kind (``rate_limited``), one per class.
 
@@ -48,6 +56,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 __all__ = [
+    "UNKNOWN_OUTCOME_DETAIL",
     "AuthenticationError",
     "BadRequestError",
     "ClientClosedError",
@@ -74,6 +83,14 @@ __all__ = [
 ]
 
 MAX_MESSAGE_CHARS = 300
+# Statuses of a server failure that may pass when the request is sent again.
+_TRANSIENT_SERVER_STATUSES = frozenset({500, 502, 503, 504})
+UNKNOWN_OUTCOME_DETAIL = (
+    "the operation is not safe to repeat and Sprinklr may have applied it "
+    "before failing, so the outcome is unknown: read the record before "
+    "sending the request again"
+)
+
 # Text that ``redact`` keeps and searches; the rest of a huge body is dropped.
 MAX_SCANNED_CHARS = 16_384
 REDACTED = "[redacted]"
@@ -89,6 +106,7 @@ class SprinklrError(Exception):
     code: ClassVar[str] = "sprinklr_error"
     summary: ClassVar[str] = "the Sprinklr request failed"
     default_retryable: ClassVar[bool] = False
+    default_outcome_unknown: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -103,6 +121,7 @@ class SprinklrError(Exception):
         request_id: str | None = None,
         retry_after: float | None = None,
         retryable: bool | None = None,
+        outcome_unknown: bool | None = None,
     ) -> None:
         self.detail = detail
         self.status = status
@@ -114,6 +133,9 @@ class SprinklrError(Exception):
         self.request_id = request_id
         self.retry_after = retry_after
         self.retryable = self.default_retryable if retryable is None else retryable
+        self.outcome_unknown = (
+            self.default_outcome_unknown if outcome_unknown is None else outcome_unknown
+        )
         super().__init__(self._compose_message())
 
     def _compose_message(self) -> str:
@@ -158,6 +180,7 @@ class SprinklrError(Exception):
             request_id=self.request_id,
             retry_after=self.retry_after,
             retryable=self.retryable,
+            outcome_unknown=self.outcome_unknown,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -174,6 +197,7 @@ class SprinklrError(Exception):
             "request_id": self.request_id,
             "retry_after": self.retry_after,
             "retryable": self.retryable,
+            "outcome_unknown": self.outcome_unknown,
         }
 
 
@@ -246,7 +270,12 @@ class ConflictError(SprinklrError):
 
 
 class ServerError(SprinklrError):
-    """Sprinklr or its gateway failed (5xx). 500, 502, 503 and 504 are retryable."""
+    """Sprinklr or its gateway failed (5xx).
+
+    500, 502, 503 and 504 are retryable for an operation that is safe to
+    repeat. For any other operation they set ``outcome_unknown`` instead,
+    because Sprinklr may have applied the change before it failed.
+    """
 
     code = "server_error"
     summary = "Sprinklr had a server error"
@@ -277,6 +306,7 @@ class OutcomeUnknownError(SprinklrError):
     """
 
     code = "outcome_unknown"
+    default_outcome_unknown = True
     summary = (
         "the connection failed after the request was sent, so Sprinklr may or "
         "may not have applied it; check before repeating"
@@ -558,6 +588,7 @@ def error_from_response(
     path_template: str | None = None,
     secrets: Iterable[str] = (),
     now: float | None = None,
+    safe_to_repeat: bool = True,
 ) -> SprinklrError:
     """Map one HTTP response to the matching ``SprinklrError``.
 
@@ -567,7 +598,9 @@ def error_from_response(
     body's ``errors`` list is non-empty before calling this. ``headers`` must
     look up names case-insensitively (aiohttp's headers do). Every string in
     ``secrets`` is removed from the text the error keeps. ``now`` is wall-clock
-    time in epoch seconds, used to read ``X-RateLimit-Reset``.
+    time in epoch seconds, used to read ``X-RateLimit-Reset``. With
+    ``safe_to_repeat`` false, a 500, 502, 503 or 504 is not retryable and
+    sets ``outcome_unknown``, because the request may have changed data.
     """
     secret_list = tuple(secrets)
     message, entries = _body_message(headers, body)
@@ -577,14 +610,19 @@ def error_from_response(
 
     error_class = _error_class(status, message or "")
     retry_after = parse_retry_after(headers, now=now)
-    if error_class is ServerError:
-        retryable: bool | None = status in (500, 502, 503, 504)
-    else:
-        retryable = None
+    retryable: bool | None = None
+    outcome_unknown = False
+    detail = None
+    if error_class is ServerError and status in _TRANSIENT_SERVER_STATUSES:
+        retryable = safe_to_repeat
+        if not safe_to_repeat:
+            outcome_unknown = True
+            detail = UNKNOWN_OUTCOME_DETAIL
     if error_class is not RateLimitedError and status not in (503, 504):
         retry_after = None
 
     return error_class(
+        detail,
         status=status,
         operation_id=operation_id,
         method=method,
@@ -594,4 +632,5 @@ def error_from_response(
         request_id=_request_id(headers),
         retry_after=retry_after,
         retryable=retryable,
+        outcome_unknown=outcome_unknown,
     )

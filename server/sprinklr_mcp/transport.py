@@ -167,6 +167,11 @@ class _Reply:
     secrets: tuple[str, ...] = ()
 
 
+def _safe_to_repeat(operation: OperationInfo) -> bool:
+    """Whether a failed request of ``operation`` cannot have changed data."""
+    return operation.retry and operation.safety == "read"
+
+
 class _SendFailure(Exception):
     """One attempt failed before a complete response arrived."""
 
@@ -519,6 +524,7 @@ class HttpTransport:
             reply.headers,
             reply.body,
             secrets=self._secrets(tokens_used, request),
+            safe_to_repeat=_safe_to_repeat(operation),
             **context.as_kwargs(),
         )
         return error, None, True

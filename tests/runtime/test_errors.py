@@ -342,6 +342,7 @@ def test_error_to_dict_is_complete() -> None:
         "request_id": "corr-1",
         "retry_after": 4.0,
         "retryable": True,
+        "outcome_unknown": False,
     }
 
 
@@ -409,3 +410,40 @@ def test_redact_caps_huge_text() -> None:
 
     assert cleaned.startswith("[redacted] ///")
     assert len(cleaned) <= errors.MAX_SCANNED_CHARS + 20
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_error_on_write_is_unknown(status: int) -> None:
+    error = error_from_response(
+        status,
+        CIMultiDict({"Retry-After": "3"}),
+        b"Internal error",
+        operation_id="deleteCasesByNumber",
+        safe_to_repeat=False,
+    )
+
+    assert type(error) is ServerError
+    assert error.retryable is False
+    assert error.outcome_unknown is True
+    assert error.detail == errors.UNKNOWN_OUTCOME_DETAIL
+    assert "read the record before sending the request again" in str(error)
+    assert error.to_dict()["outcome_unknown"] is True
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_error_on_read_is_retryable(status: int) -> None:
+    error = error_from_response(status, CIMultiDict(), b"Internal error")
+
+    assert error.retryable is True
+    assert error.outcome_unknown is False
+    assert error.detail is None
+
+
+def test_outcome_unknown_survives_with_context() -> None:
+    error = error_from_response(503, CIMultiDict(), b"x", safe_to_repeat=False)
+
+    moved = error.with_context(operation_id="a", method="POST", path_template="/b")
+
+    assert moved.outcome_unknown is True
+    assert moved.retryable is False
+    assert moved.detail == errors.UNKNOWN_OUTCOME_DETAIL

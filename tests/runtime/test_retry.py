@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from runtime_support import (
     CREATE_CASE,
+    DELETE_CASES,
     GET_CASE,
     UPDATE_CASE,
     Envelope,
@@ -155,6 +156,28 @@ async def test_write_not_retried_after_503(fake: FakeSprinklr) -> None:
 
     assert len(fake.requests) == 1
     assert caught.value.status == 503
+    assert caught.value.retryable is False
+    assert caught.value.outcome_unknown is True
+    assert "outcome is unknown" in str(caught.value)
+
+
+async def test_retried_delete_503_is_unknown(fake: FakeSprinklr) -> None:
+    # The delete may be repeated, but after a 503 it may have run already.
+    time = FakeTime()
+    fake.default = reply(503, text="Service unavailable")
+
+    async with make_transport(
+        fake, time=time, retry_policy=RetryPolicy(max_attempts=2)
+    ) as transport:
+        with pytest.raises(ServerError) as caught:
+            await transport.call_no_content(
+                DELETE_CASES, path={}, query={}, body=["c1", "c1"], timeout=None
+            )
+
+    assert len(fake.requests) == 2
+    assert caught.value.status == 503
+    assert caught.value.retryable is False
+    assert caught.value.outcome_unknown is True
 
 
 def unused_port() -> int:
