@@ -140,7 +140,7 @@ def _filter_keys(fields: Fields) -> set[str]:
         keys.add(key)
     if key == "entityType":
         for value in fields.array("values", single=True) or []:
-            if value not in ASSET_CLASSES:
+            if not isinstance(value, str) or value not in ASSET_CLASSES:
                 raise bad_request(
                     fields.path("values"),
                     f"must hold asset classes ({', '.join(ASSET_CLASSES)}), "

@@ -22,7 +22,7 @@ from .oauth import OAuthServer
 from .ratelimit import RateLimiter, RateLimitExceeded
 from .routes import Handler
 
-__all__ = ["CallRecord", "Gateway"]
+__all__ = ["CallRecord", "Gateway", "catch_unexpected"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class Gateway:
         route = _route_of(request)
         area = _area(route)
         if area == "other":
-            return await handler(request)
+            return await self._call(request, handler)
         environment = request.match_info.get("env", "")
         if environment not in self._config.environments:
             unknown = text_error(404, f"Unknown environment: {environment}")
@@ -187,6 +187,25 @@ class Gateway:
                 "sandbox handler failed on %s %s", request.method, request.path
             )
             return error_response(ApiError(500, "Internal Server Error"))
+
+
+@web.middleware
+async def catch_unexpected(
+    request: web.Request, handler: Handler
+) -> web.StreamResponse:
+    """Return 500 in the envelope when the gateway itself raises.
+
+    ``Gateway._call`` already catches what an endpoint raises; this outer
+    layer covers the gateway's own checks, so that no request gets aiohttp's
+    default error page or a traceback.
+    """
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        logger.exception("sandbox failed on %s %s", request.method, request.path)
+        return error_response(ApiError(500, "Internal Server Error"))
 
 
 def _over_rate(exceeded: RateLimitExceeded, status: int) -> web.StreamResponse:

@@ -141,6 +141,29 @@ async def _file_parts(
             "Unsupported Media Type: send the file as multipart/form-data, "
             f"got {request.content_type or 'no Content-Type'}",
         )
+    try:
+        files = await _read_parts(request, field_name)
+    except (ValueError, LookupError) as exc:
+        # aiohttp raises ValueError for a missing or unmatched boundary and a
+        # body cut short, LookupError for a part in an unknown charset.
+        raise ApiError(
+            400,
+            f"Invalid request: the multipart body is malformed ({exc}); send "
+            "multipart/form-data with a boundary and complete parts",
+            field=field_name,
+        ) from None
+    for filename, _content, _type in files:
+        _check_file_name(filename, field_name)
+    if not files:
+        raise bad_request(
+            field_name, "is required: add a multipart part with this name"
+        )
+    return files
+
+
+async def _read_parts(
+    request: web.Request, field_name: str
+) -> list[tuple[str, bytes, str | None]]:
     reader = await request.multipart()
     files = []
     while True:
@@ -157,11 +180,17 @@ async def _file_parts(
                 part.headers.get("Content-Type"),
             )
         )
-    if not files:
-        raise bad_request(
-            field_name, "is required: add a multipart part with this name"
-        )
     return files
+
+
+def _check_file_name(name: str, field: str) -> None:
+    """Reject a file name that UTF-8 cannot encode, such as one with raw bytes."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        raise bad_request(
+            field, f"has a file name that is not valid UTF-8: {name!r}"
+        ) from None
 
 
 async def upload_media(request: web.Request) -> web.StreamResponse:
@@ -170,6 +199,7 @@ async def upload_media(request: web.Request) -> web.StreamResponse:
     files = await _file_parts(request, "file")
     filename, content, content_type = files[0]
     name = request.query.get("fileName") or filename
+    _check_file_name(name, "fileName")
     record = store_upload(
         state_of(request),
         base_url(request),

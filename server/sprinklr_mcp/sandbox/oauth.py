@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import logging
 import secrets
 import time
 from collections import Counter, deque
@@ -39,6 +40,8 @@ __all__ = [
     "TokenFault",
     "normalize_environment",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Authorization codes are valid for 10 minutes, per Sprinklr's OAuth guide.
 AUTHORIZATION_CODE_LIFETIME = 600.0
@@ -144,6 +147,22 @@ def _oauth_error(status: int, error: str, description: str) -> web.Response:
         status=status,
         headers={"Cache-Control": "no-store"},
     )
+
+
+async def _read_form(request: web.Request) -> dict[str, str] | None:
+    """Return the string fields of a form body, or None when it cannot be decoded."""
+    try:
+        form = await request.post()
+    except (ValueError, LookupError) as exc:
+        # UnicodeDecodeError for bytes that are not UTF-8, LookupError for an
+        # unknown charset, ValueError for a broken multipart body.
+        # Only the exception type is logged: the body may carry a client secret.
+        logger.info(
+            "sandbox OAuth rejected a form body it cannot decode (%s)",
+            type(exc).__name__,
+        )
+        return None
+    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 def _with_query(url: str, parameters: Mapping[str, str]) -> str:
@@ -313,8 +332,15 @@ class OAuthServer:
         self.authorize_requests += 1
         parameters = dict(request.query)
         if request.method == "POST":
-            form = await request.post()
-            parameters.update({k: v for k, v in form.items() if isinstance(v, str)})
+            form = await _read_form(request)
+            if form is None:
+                return _page(
+                    400,
+                    "Invalid request",
+                    "<p>The form body cannot be decoded. Send the parameters "
+                    "as application/x-www-form-urlencoded in UTF-8.</p>",
+                )
+            parameters.update(form)
 
         app = self.apps.get(parameters.get("client_id", ""))
         if app is None:
@@ -370,8 +396,15 @@ class OAuthServer:
         if request.method != "POST":
             return _oauth_error(405, "invalid_request", "use POST")
         parameters = dict(request.query)
-        form = await request.post()
-        parameters.update({k: v for k, v in form.items() if isinstance(v, str)})
+        form = await _read_form(request)
+        if form is None:
+            return _oauth_error(
+                400,
+                "invalid_request",
+                "the form body cannot be decoded; send the parameters as "
+                "application/x-www-form-urlencoded in UTF-8",
+            )
+        parameters.update(form)
         grant_type = parameters.get("grant_type", "")
         self.token_requests[grant_type or "(missing)"] += 1
 

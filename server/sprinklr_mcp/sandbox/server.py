@@ -26,7 +26,7 @@ from . import (
 )
 from .config import FaultConfig, RateLimitConfig, SandboxConfig
 from .faults import Fault, FaultInjector
-from .gateway import CallRecord, Gateway
+from .gateway import CallRecord, Gateway, catch_unexpected
 from .oauth import OAuthServer
 from .ratelimit import RateLimiter
 from .routes import STATE_KEY, Route
@@ -107,7 +107,8 @@ def create_app(
 ) -> web.Application:
     """Build the aiohttp application: API and OAuth routes under every environment."""
     app = web.Application(
-        middlewares=[gateway.middleware], client_max_size=MAX_REQUEST_BYTES
+        middlewares=[catch_unexpected, gateway.middleware],
+        client_max_size=MAX_REQUEST_BYTES,
     )
     app[STATE_KEY] = state
     for route in (*API_ROUTES, *oauth_routes):

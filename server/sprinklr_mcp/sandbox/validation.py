@@ -16,6 +16,7 @@ from aiohttp import web
 from .envelope import ApiError
 
 __all__ = [
+    "MAX_JSON_DEPTH",
     "Fields",
     "bad_request",
     "query_int",
@@ -24,6 +25,11 @@ __all__ = [
     "read_json_list",
     "read_json_object",
 ]
+
+# Maximum levels of arrays and objects a JSON body may nest. Sprinklr documents
+# no limit. The sandbox sets one because its handlers walk filters and
+# attachments recursively; the deepest documented example nests 7 levels.
+MAX_JSON_DEPTH = 64
 
 _JSON_TYPE_NAMES = {
     dict: "an object",
@@ -50,12 +56,40 @@ async def read_json(request: web.Request) -> Any:
     raw = await request.read()
     if not raw.strip():
         raise ApiError(400, "Invalid request: the request body is empty", field="body")
+    too_deep = ApiError(
+        400,
+        "Invalid request: the body nests arrays and objects more than "
+        f"{MAX_JSON_DEPTH} levels deep; send a flatter JSON document",
+        field="body",
+    )
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(
             400, f"Invalid request: the body is not valid JSON ({exc})", field="body"
         ) from exc
+    except RecursionError:
+        raise too_deep from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise too_deep
+    return body
+
+
+def _depth(value: Any) -> int:
+    """Return how deeply arrays and objects nest in ``value``; a scalar is 0."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 async def read_json_object(request: web.Request) -> Fields:
