@@ -260,6 +260,68 @@ async def test_private_addresses_rejected() -> None:
             await resolve_media({"fileUrl": url}, MediaPolicy())
 
 
+# Addresses that reach loopback, link-local or private hosts through an IPv6
+# transition form, and other non-public IPv6 ranges. None is contacted.
+NON_PUBLIC_ADDRESSES = [
+    "::7f00:1",  # IPv4-compatible 127.0.0.1
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "::ffff:0:7f00:1",  # IPv4-translated 127.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 169.254.169.254
+    "64:ff9b::a00:1",  # NAT64 10.0.0.1
+    "64:ff9b:1::808:808",  # NAT64 local-use prefix
+    "2002:7f00:1::1",  # 6to4 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 169.254.169.254
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo client 127.0.0.1
+    "fec0::1",  # site-local
+    "fc00::1",  # unique local
+    "fe80::1%eth0",  # link-local with a zone
+    "ff02::1",  # multicast
+    "::",  # unspecified
+    "::1",  # loopback
+    "2001:db8::1",  # documentation
+    "224.0.0.1",  # IPv4 multicast
+    "240.0.0.1",  # IPv4 reserved
+    "100.64.0.1",  # shared address space
+]
+PUBLIC_ADDRESSES = [
+    "8.8.8.8",
+    "2606:4700::1111",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+    "2001:0:4136:e378:8000:63bf:f7f7:f7f7",  # Teredo client 8.8.8.8
+]
+
+
+@pytest.mark.parametrize("address", NON_PUBLIC_ADDRESSES)
+def test_non_public_address_rejected(address: str) -> None:
+    assert not MediaPolicy().address_allowed(address)
+
+
+@pytest.mark.parametrize("address", PUBLIC_ADDRESSES)
+def test_public_address_allowed(address: str) -> None:
+    assert MediaPolicy().address_allowed(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["::7f00:1", "::ffff:0:7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "fec0::1"],
+)
+async def test_reserved_url_literal_rejected(address: str) -> None:
+    # The literal is checked before any connection is attempted.
+    with pytest.raises(MediaError, match="private, loopback or reserved"):
+        await resolve_media({"fileUrl": f"http://[{address}]/a.png"}, MediaPolicy())
+
+
+def test_allowed_network_covers_embedded_ipv4() -> None:
+    policy = MediaPolicy(url_allowed_networks=(ipaddress.ip_network("10.0.0.0/8"),))
+
+    assert policy.address_allowed("64:ff9b::a00:1")
+    assert policy.address_allowed("::ffff:10.1.2.3")
+    assert not policy.address_allowed("64:ff9b::7f00:1")
+
+
 async def test_name_resolving_to_loopback_rejected(web_server: TestServer) -> None:
     url = f"http://localhost:{web_server.port}/files/cat.jpg"
 

@@ -35,6 +35,7 @@ __all__ = [
     "SOURCE_KEYS",
     "MediaError",
     "MediaPolicy",
+    "embedded_ipv4",
     "parse_networks",
     "resolve_media",
 ]
@@ -42,6 +43,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 PATH_KEY = "filePath"
 URL_KEY = "fileUrl"
@@ -75,13 +77,88 @@ class MediaPolicy:
     url_allowed_networks: tuple[IpNetwork, ...] = field(default=())
 
     def address_allowed(self, address: str) -> bool:
-        """Return whether a download may connect to this IP address."""
+        """Return whether a download may connect to this IP address.
+
+        An IPv6 address that carries an IPv4 address (mapped, compatible,
+        translated, NAT64, 6to4, Teredo) is judged by the IPv4 address, because
+        that is the host the connection reaches.
+        """
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if any(ip in network for network in self.url_allowed_networks):
+        if self._in_allowed_network(ip):
             return True
-        return ip.is_global and not ip.is_multicast
+        if isinstance(ip, ipaddress.IPv4Address):
+            return _public_ipv4(ip)
+
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            return self._in_allowed_network(embedded) or _public_ipv4(embedded)
+        return _public_ipv6(ip)
+
+    def _in_allowed_network(self, ip: IpAddress) -> bool:
+        return any(ip in network for network in self.url_allowed_networks)
+
+
+# RFC 6052 well-known NAT64 prefix: the last 32 bits are the IPv4 address.
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+# RFC 8215 local-use NAT64 prefix. Where the IPv4 address sits depends on the
+# prefix length each network picks, so the whole range is rejected.
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+# RFC 2765 IPv4-translated addresses, ::ffff:0:a.b.c.d.
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+# Deprecated IPv4-compatible addresses, ::a.b.c.d (RFC 4291 section 2.5.5.1).
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """Return the IPv4 address that an IPv6 transition address leads to, if any.
+
+    Covers IPv4-mapped, IPv4-compatible (except ``::`` and ``::1``),
+    IPv4-translated, NAT64 with the well-known prefix, 6to4 and Teredo (the
+    client address). ``ip.teredo`` already inverts the client bits.
+    """
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+
+    low_bits = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _IPV4_TRANSLATED or ip in _NAT64_WELL_KNOWN:
+        return low_bits
+    if ip in _IPV4_COMPATIBLE and int(ip) > 1:
+        return low_bits
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    return None
+
+
+def _public_ipv4(ip: ipaddress.IPv4Address) -> bool:
+    # is_global alone is not enough: Python 3.11 counts 224.0.0.0/4 as global.
+    return ip.is_global and not (
+        ip.is_multicast
+        or ip.is_reserved
+        or ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_unspecified
+    )
+
+
+def _public_ipv6(ip: ipaddress.IPv6Address) -> bool:
+    # Python 3.11 counts site-local fec0::/10, ::/8 and the NAT64 local-use
+    # prefix as global, so each non-public kind is rejected by name.
+    return (
+        ip.is_global
+        and ip not in _NAT64_LOCAL_USE
+        and not (
+            ip.is_multicast
+            or ip.is_reserved
+            or ip.is_site_local
+            or ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_unspecified
+        )
+    )
 
 
 async def resolve_media(
