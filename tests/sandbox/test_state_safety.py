@@ -200,3 +200,75 @@ async def test_rejected_calls_change_no_state(api: Api) -> None:
                 before = after
 
     assert rejected > 100, f"only {rejected} of {tried} broken calls were rejected"
+
+
+def comment_filter(case_number: int) -> dict[str, Any]:
+    return {
+        "filter": {
+            "type": "AND",
+            "filters": [
+                {"type": "IN", "key": "entityType", "values": ["UNIVERSAL_CASE"]},
+                {"type": "IN", "key": "entityId", "values": [str(case_number)]},
+            ],
+        },
+        "page": {"size": 1},
+    }
+
+
+async def add_notes(api: Api, case_number: int, count: int) -> None:
+    for index in range(count):
+        reply = await api.call(
+            "POST", f"/api/v2/comment/CASE/{case_number}", json={"text": f"n{index}"}
+        )
+        assert reply.status == 200, reply.text
+
+
+@pytest.mark.parametrize("by", ["number", "id"])
+async def test_deleted_case_notes_are_not_found(api: Api, by: str) -> None:
+    case, other = list(api.sandbox.state.cases.values())[:2]
+    await add_notes(api, case["caseNumber"], 2)
+    await add_notes(api, other["caseNumber"], 1)
+    if by == "number":
+        path, listed = "/api/v2/case/case-numbers/delete", [case["caseNumber"]]
+    else:
+        path, listed = "/api/v2/case/delete", [case["id"]]
+
+    deleted = await api.call("POST", path, json=listed)
+
+    assert deleted.status == 204, deleted.text
+    search = await api.call(
+        "POST", "/api/v2/search/COMMENT", json=comment_filter(case["caseNumber"])
+    )
+    assert search.status == 200, search.text
+    assert search.body["data"]["results"] == []
+    v1 = await api.call(
+        "POST",
+        f"/api/v1/generic/comment/search/UNIVERSAL_CASE/{case['caseNumber']}",
+    )
+    assert v1.status == 200, v1.text
+    assert v1.body["data"] == []
+    assert v1.body["totalComments"] == 0
+    kept = await api.call(
+        "POST", "/api/v2/search/COMMENT", json=comment_filter(other["caseNumber"])
+    )
+    assert kept.body["data"]["results"] != []
+
+
+async def test_comment_cursor_skips_deleted_case_notes(api: Api) -> None:
+    case = next(iter(api.sandbox.state.cases.values()))
+    await add_notes(api, case["caseNumber"], 3)
+    first = await api.call(
+        "POST", "/api/v2/search/COMMENT", json=comment_filter(case["caseNumber"])
+    )
+    assert first.status == 200, first.text
+    cursor = first.body["data"]["cursor"]
+
+    deleted = await api.call(
+        "POST", "/api/v2/case/case-numbers/delete", json=[case["caseNumber"]]
+    )
+    assert deleted.status == 204, deleted.text
+    second = await api.call("GET", "/api/v2/search/COMMENT", params={"id": cursor})
+
+    assert second.status == 200, second.text
+    assert second.body["data"]["results"] == []
+    assert "cursor" not in second.body["data"]

@@ -289,8 +289,12 @@ async def next_page(request: web.Request) -> web.StreamResponse:
 
 
 def _still_present(state: SandboxState, entity_type: str, record: Record) -> bool:
+    """Return whether a record a cursor holds still exists, not deleted since."""
     if entity_type == "CASE":
         return record.get("id") in state.cases
+    if entity_type == "COMMENT":
+        filed = state.comments.get((record["entityType"], record["entityId"]), [])
+        return any(comment["id"] == record["id"] for comment in filed)
     return True
 
 

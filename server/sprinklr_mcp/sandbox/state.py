@@ -46,8 +46,9 @@ class SandboxState:
     """Everything the sandbox's API calls read and change.
 
     Cases are keyed by ID; ``case_numbers`` maps case numbers to IDs. Deleted
-    cases leave both maps. ``case_messages`` lists, per case ID, the associated
-    message IDs with the time of association in epoch milliseconds.
+    cases leave both maps, and their notes leave ``comments``.
+    ``case_messages`` lists, per case ID, the associated message IDs with the
+    time of association in epoch milliseconds.
     """
 
     ids: IdFactory
@@ -116,10 +117,14 @@ class SandboxState:
         return case
 
     def delete_case(self, case: Record) -> None:
-        """Remove a case so that it reads 404 afterwards."""
+        """Remove a case and its notes, so that it reads 404 afterwards.
+
+        Case notes are filed under the case number, which no later case reuses.
+        """
         del self.cases[case["id"]]
         del self.case_numbers[case["caseNumber"]]
         self.case_messages.pop(case["id"], None)
+        self.comments.pop(("CASE", str(case["caseNumber"])), None)
 
     def associate_message(self, case: Record, message: Record, when: int) -> None:
         """Link a message to a case and update the case's message counters."""
