@@ -183,6 +183,49 @@ async def test_fifo_swapped_in_after_check_does_not_block(
     assert not rescued.is_set(), "opening the FIFO blocked until a writer came"
 
 
+async def test_nul_in_path_is_argument_error(media_dir: Path) -> None:
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    with pytest.raises(MediaError, match=r"^filePath: .* contains a NUL character"):
+        await resolve_media({"filePath": "photo.png\x00.txt"}, policy)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a\r\nX-Injected: 1\r\n.txt", "a\x00.txt", "tab\there.txt", "a\u2028b.txt"],
+)
+async def test_control_characters_in_file_name_rejected(name: str) -> None:
+    source = {"fileBase64": "aGVsbG8=", "fileName": name}
+
+    with pytest.raises(MediaError, match=r"^fileName: .* contains control characters"):
+        await resolve_media(source, MediaPolicy())
+
+
+@pytest.mark.parametrize("name", ["dir/a.txt", "..\\a.txt", "/etc/passwd", ".."])
+async def test_path_in_file_name_rejected(name: str) -> None:
+    source = {"fileBase64": "aGVsbG8=", "fileName": name}
+
+    with pytest.raises(MediaError, match=r"^fileName: "):
+        await resolve_media(source, MediaPolicy())
+
+
+async def test_list_item_file_name_named_with_prefix() -> None:
+    source = {"fileBase64": "aGVsbG8=", "fileName": "a\nb.txt"}
+
+    with pytest.raises(MediaError, match=r"^files\[2\]\.fileName: "):
+        await resolve_media(source, MediaPolicy(), prefix="files[2].")
+
+
+async def test_control_characters_in_derived_name_replaced(media_dir: Path) -> None:
+    (media_dir / "line\nbreak.png").write_bytes(b"png")
+    policy = MediaPolicy(allowed_dirs=(media_dir,))
+
+    upload = await resolve_media({"filePath": "line\nbreak.png"}, policy)
+
+    assert upload.filename == "line_break.png"
+    assert upload.content == b"png"
+
+
 async def test_oversized_file_rejected(media_dir: Path) -> None:
     policy = MediaPolicy(allowed_dirs=(media_dir,), max_file_bytes=4)
 

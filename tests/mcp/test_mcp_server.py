@@ -510,6 +510,35 @@ async def test_media_path_outside_allowed_dirs_rejected(
     assert api_calls(backend) == []
 
 
+async def test_media_control_characters_are_argument_errors(
+    backend: Backend, tmp_path: Any
+) -> None:
+    from sprinklr_mcp.mcp_server.media import MediaPolicy
+
+    server = backend.server(media=MediaPolicy(allowed_dirs=(tmp_path,)))
+    async with Client(server) as client:
+        nul_path = await client.call_tool(
+            "upload_media",
+            {"assetType": "FILE", "fileName": "a.txt", "filePath": "a.txt\x00b"},
+        )
+        crlf_name = await client.call_tool(
+            "upload_media",
+            {
+                "assetType": "FILE",
+                "fileName": "a\r\nX-Injected: 1\r\n.txt",
+                "fileBase64": "aGVsbG8=",
+            },
+        )
+
+    assert nul_path.is_error
+    assert "filePath: 'a.txt\\x00b' contains a NUL character" in text_of(nul_path)
+    assert crlf_name.is_error
+    assert "fileName: " in text_of(crlf_name)
+    assert "contains control characters" in text_of(crlf_name)
+    assert "internal error" not in text_of(nul_path) + text_of(crlf_name)
+    assert api_calls(backend) == []
+
+
 async def test_media_upload_from_allowed_dir(backend: Backend, tmp_path: Any) -> None:
     (tmp_path / "note.txt").write_text("hello")
     from sprinklr_mcp.mcp_server.media import MediaPolicy

@@ -17,6 +17,7 @@ import mimetypes
 import os
 import socket
 import stat
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -183,6 +184,8 @@ async def resolve_media(
             f"{', '.join(SOURCE_KEYS)} (got {', '.join(given) if given else 'none'})"
         )
     file_name = source.get(NAME_KEY)
+    if file_name is not None:
+        _check_file_name(file_name, f"{prefix}{NAME_KEY}")
     content_type: str | None = None
 
     key = given[0]
@@ -197,7 +200,7 @@ async def resolve_media(
         content = _decode_base64(source[key], policy, field_name)
         default_name = _DEFAULT_FILE_NAME
 
-    name = file_name or default_name
+    name = file_name or _clean_file_name(default_name)
     guessed = mimetypes.guess_type(name)[0]
     if guessed is not None or content_type in (None, "application/octet-stream"):
         content_type = guessed or "application/octet-stream"
@@ -214,6 +217,11 @@ async def _read_local_file(
     """
     if not isinstance(raw_path, str) or not raw_path:
         raise MediaError(f"{argument}: expected a non-empty string")
+    if "\x00" in raw_path:
+        raise MediaError(
+            f"{argument}: {raw_path!r} contains a NUL character, which no file "
+            "path can contain; send the path without it"
+        )
     if not policy.allowed_dirs:
         raise MediaError(
             f"{argument}: reading local files is disabled on this server; "
@@ -288,6 +296,45 @@ def _read_file_blocking(
             f"{policy.max_file_bytes} bytes"
         )
     return content, candidate.name
+
+
+def _is_control(character: str) -> bool:
+    # Cc: C0 and C1 controls such as NUL, CR and LF. Zl, Zp: the Unicode line
+    # and paragraph separators, which end a line in some header parsers.
+    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
+def _check_file_name(name: Any, argument: str) -> None:
+    """Raise ``MediaError`` unless ``name`` can go into a multipart header.
+
+    A file name is sent as the ``filename`` of the part's Content-Disposition
+    header, so control characters are rejected, and so are path separators,
+    which Sprinklr would not keep.
+    """
+    if not isinstance(name, str):
+        raise MediaError(f"{argument}: expected a string")
+    bad = sorted({repr(character) for character in name if _is_control(character)})
+    if bad:
+        raise MediaError(
+            f"{argument}: {name!r} contains control characters ({', '.join(bad)}); "
+            "send a plain file name such as photo.png"
+        )
+    if "/" in name or "\\" in name:
+        raise MediaError(
+            f"{argument}: {name!r} contains a path separator; send only the file "
+            "name, such as photo.png"
+        )
+    if name in (".", ".."):
+        raise MediaError(f"{argument}: {name!r} is not a file name")
+
+
+def _clean_file_name(name: str) -> str:
+    """Replace control characters and backslashes in a name taken from a path or URL."""
+    cleaned = "".join(
+        "_" if _is_control(character) or character == "\\" else character
+        for character in name
+    )
+    return cleaned if cleaned not in ("", ".", "..") else _DEFAULT_FILE_NAME
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
