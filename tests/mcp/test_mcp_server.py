@@ -14,7 +14,8 @@ from mcp_support import Backend
 from sandbox_calls import PNG_BASE64, valid_calls
 
 from sprinklr_generated import models
-from sprinklr_mcp.mcp_server.results import success_result
+from sprinklr_mcp import errors
+from sprinklr_mcp.mcp_server.results import error_result, success_result
 from sprinklr_mcp.mcp_server.tools import ToolSpec, select_tools
 
 MODES = ["auto", "legacy"]
@@ -256,6 +257,51 @@ async def test_server_error_is_retryable(backend: Backend) -> None:
     assert result.is_error
     assert "HTTP 503" in text
     assert "Retry: yes, after" in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("delete_cases_by_number", {"caseNumbers": ["7300001"]}),
+        ("add_comment", {"entityType": "CASE", "entityId": "7300001", "text": "x"}),
+    ],
+)
+async def test_server_error_on_write_says_check_first(
+    backend: Backend, tool: str, arguments: dict[str, Any]
+) -> None:
+    backend.sandbox.fail_next("500", count=10)
+    server = backend.server(confirm_destructive="off")
+    async with Client(server) as client:
+        result = await client.call_tool(tool, arguments)
+
+    text = text_of(result)
+    assert result.is_error
+    assert "HTTP 500" in text
+    assert "Retry: not before checking" in text
+    assert "Retry: yes" not in text
+    assert "This is temporary" not in text
+    assert "Read the records this call changes" in text
+
+
+@pytest.mark.parametrize("retryable", [True, False])
+def test_write_server_error_advice_ignores_retryable(
+    catalog: list[ToolSpec], retryable: bool
+) -> None:
+    tools = {tool.name: tool for tool in catalog}
+    error = errors.ServerError(status=500, retryable=retryable)
+
+    delete = error_result(error, tools["delete_cases_by_number"])
+    read = error_result(error, tools["get_case_by_number"])
+
+    delete_text = text_of(delete)
+    assert "Retry: not before checking" in delete_text
+    assert "Read the records this call changes" in delete_text
+    read_text = text_of(read)
+    assert "Retry: not before checking" not in read_text
+    if retryable:
+        assert "Retry: yes, after 5 seconds." in read_text
+    else:
+        assert "Retry: no, not without a change." in read_text
 
 
 async def test_rate_limit_says_when_to_retry(backend: Backend) -> None:

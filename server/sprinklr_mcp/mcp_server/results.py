@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from sprinklr_generated.catalog import drop_null_members
+from sprinklr_generated.operations import OPERATIONS
 from sprinklr_mcp import errors
 from sprinklr_mcp.auth.errors import AuthError, LoginRequiredError
 from sprinklr_mcp.mcp_server.arguments import ArgumentProblem, format_problems
@@ -35,6 +36,7 @@ __all__ = [
     "error_result",
     "invalid_arguments_result",
     "message_result",
+    "safe_to_repeat",
     "success_result",
     "to_json_data",
 ]
@@ -131,6 +133,29 @@ def _next_step(error: Exception, retryable: bool) -> str:
     return "Ask the operator to check the server log if the problem persists."
 
 
+_OUTCOME_UNKNOWN_RETRY = (
+    "Retry: not before checking, because Sprinklr may have applied the "
+    "change, in full or in part, before it failed."
+)
+_OUTCOME_UNKNOWN_STEP = (
+    "Read the records this call changes (for example with the matching get_ "
+    "tool) to see what happened, then repeat only what is still missing. "
+    "Repeating the call unchecked may apply the change twice."
+)
+
+
+def safe_to_repeat(tool: ToolSpec) -> bool:
+    """Return whether repeating a call that reached Sprinklr cannot change data twice.
+
+    Only reads whose operation is marked ``retry`` in the spec qualify: a
+    write that failed with a server error may have been applied already.
+    """
+    if tool.safety != "read":
+        return False
+    operation = OPERATIONS.get(tool.operation_id)
+    return operation is not None and operation.retry
+
+
 def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
     """Return the tool result for a failure raised by the client or broker."""
     if isinstance(error, LoginRequiredError):
@@ -145,6 +170,11 @@ def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
     sprinklr_message = getattr(error, "sprinklr_message", None)
     summary = getattr(error, "summary", None) or str(error)
     retryable = isinstance(error, errors.SprinklrError) and bool(error.retryable)
+    # A 5xx says nothing about whether a write was applied, whatever the
+    # error's own retryable flag says, so the advice follows the tool.
+    outcome_unknown = isinstance(error, errors.ServerError) and not safe_to_repeat(tool)
+    if outcome_unknown:
+        retryable = False
     retry_after = getattr(error, "retry_after", None)
     if retryable and retry_after is None:
         retry_after = DEFAULT_RETRY_SECONDS
@@ -158,11 +188,15 @@ def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
     lines = [headline + "."]
     if sprinklr_message:
         lines.append(f"Sprinklr said: {sprinklr_message}")
-    if retryable:
-        lines.append(f"Retry: yes, after {retry_after:g} seconds.")
+    if outcome_unknown:
+        lines.append(_OUTCOME_UNKNOWN_RETRY)
+        lines.append(f"Next step: {_OUTCOME_UNKNOWN_STEP}")
     else:
-        lines.append("Retry: no, not without a change.")
-    lines.append(f"Next step: {_next_step(error, retryable)}")
+        if retryable:
+            lines.append(f"Retry: yes, after {retry_after:g} seconds.")
+        else:
+            lines.append("Retry: no, not without a change.")
+        lines.append(f"Next step: {_next_step(error, retryable)}")
     request_id = getattr(error, "request_id", None)
     if request_id:
         lines.append(f"Request id: {request_id}")
