@@ -105,6 +105,12 @@ class ConfigError(SprinklrError, ValueError):
         super().__init__(detail, **context)
 
 
+class _UnknownConnectionError(ConfigError):
+    """A connection name that neither the file nor the environment defines."""
+
+    summary = "the Sprinklr connection is not configured"
+
+
 @dataclass(frozen=True, slots=True)
 class _Setting:
     env_var: str
@@ -552,10 +558,12 @@ def load_connection(name: str | None = None, **overrides: Any) -> ConnectionSett
     )
     if not defined:
         known = list_connections()
-        raise ConfigError(
-            f"no connection named {name!r} in {config.path}"
-            + (f"; configured connections: {', '.join(known)}" if known else "")
-            + f"; add a [connections.{name}] table",
+        configured = ", ".join(known) if known else "none"
+        raise _UnknownConnectionError(
+            f"connection {name!r}: {config.path} has no [connections.{name}] "
+            f"table (configured "
+            f"connections: {configured}); add that table with environment, "
+            "api_key, api_secret_file and redirect_uri",
             connection=name,
         )
 

@@ -213,6 +213,18 @@ async def test_login_no_browser_reads_pasted_url(
     assert API_SECRET not in stdout.decode() + stderr.decode()
 
 
+@pytest.mark.parametrize("action", ["login", "logout"])
+async def test_unknown_connection_exits_2(config_file: Path, action: str) -> None:
+    code, out, err = await run_cli(config_file, action, "nosuch")
+
+    assert code == 2
+    assert "Traceback" not in err
+    assert "connection is not configured" in err
+    assert "[connections.nosuch]" in err
+    assert "configured connections: test" in err
+    assert out == ""
+
+
 async def test_login_rejected_code_exits_1(config_file: Path) -> None:
     code, out, err = await run_cli(
         config_file,

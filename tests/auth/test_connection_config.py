@@ -365,10 +365,14 @@ def test_missing_secret_names_both_ways(monkeypatch: pytest.MonkeyPatch) -> None
 def test_unknown_connection_lists_known(clean_environment: Path) -> None:
     write_config(clean_environment, TWO_CONNECTIONS)
 
-    with pytest.raises(ConfigError, match="no connection named 'prod'") as caught:
+    with pytest.raises(ConfigError, match="connection is not configured") as caught:
         load_connection("prod")
 
-    assert "main, staging" in str(caught.value)
+    message = str(caught.value)
+    assert "invalid" not in message
+    assert "has no [connections.prod] table" in message
+    assert "configured connections: main, staging" in message
+    assert caught.value.connection == "prod"
 
 
 def test_unknown_toml_key_is_rejected(clean_environment: Path) -> None:

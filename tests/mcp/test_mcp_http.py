@@ -17,6 +17,7 @@ from mcp.server import Server, ServerRequestContext
 from sprinklr_mcp.mcp_server.http import (
     HttpOptions,
     HttpSecurityError,
+    ListenError,
     build_http_app,
     is_loopback,
     serve_http,
@@ -206,5 +207,10 @@ async def test_busy_port_reported() -> None:
         busy.listen()
         port = busy.getsockname()[1]
 
-        with pytest.raises(OSError, match=f"could not listen on 127.0.0.1:{port}"):
+        with pytest.raises(
+            ListenError, match=f"could not listen on 127.0.0.1:{port}"
+        ) as caught:
             await serve_http(_server(), HttpOptions(port=port))
+
+    assert caught.value.in_use
+    assert caught.value.port == port

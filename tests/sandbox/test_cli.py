@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -65,6 +66,25 @@ def test_invalid_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert code == 2
     assert "error_503_rate must be between 0 and 1" in capsys.readouterr().err
+
+
+async def test_busy_port_reported_without_traceback() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "sprinklr_mcp.cli", "sandbox", "--port", str(port),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), WAIT)
+
+    text = stderr.decode()
+    assert process.returncode == 1
+    assert "Traceback" not in text
+    assert f"port {port} is in use on 127.0.0.1: stop the other server" in text
 
 
 async def test_standalone_run_prints_credentials_and_stops() -> None:

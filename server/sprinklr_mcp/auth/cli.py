@@ -32,6 +32,9 @@ __all__ = ["fetch_me", "format_duration", "register"]
 
 logger = logging.getLogger(__name__)
 
+# Exit status for a connection that is not configured or has invalid settings.
+EXIT_USAGE = 2
+
 _NAME_HELP = "connection name from the config file (default: the active connection)"
 
 
@@ -251,7 +254,10 @@ def run_login(args: argparse.Namespace) -> int:
     """Log one connection in through the browser."""
     try:
         return asyncio.run(_login(args))
-    except (ConfigError, AuthError) as exc:
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -288,6 +294,9 @@ def run_logout(args: argparse.Namespace) -> int:
     """Delete the stored tokens of one or all connections."""
     try:
         return asyncio.run(_logout(args.name, args.all))
-    except (ConfigError, AuthError) as exc:
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -18,7 +19,15 @@ import mcp_types as types
 from mcp import Client
 from mcp.server.stdio import stdio_server
 
-from sprinklr_mcp.mcp_server.http import HttpOptions, HttpSecurityError, serve_http
+from sprinklr_mcp.auth.errors import AuthError
+from sprinklr_mcp.config import ConfigError
+from sprinklr_mcp.errors import SprinklrError
+from sprinklr_mcp.mcp_server.http import (
+    HttpOptions,
+    HttpSecurityError,
+    ListenError,
+    serve_http,
+)
 from sprinklr_mcp.mcp_server.media import MediaPolicy, parse_networks
 from sprinklr_mcp.mcp_server.server import (
     CONFIRM_POLICIES,
@@ -42,6 +51,7 @@ logger = logging.getLogger(__name__)
 AUTH_TOKEN_ENV = "SPRINKLR_MCP_AUTH_TOKEN"  # noqa: S105 - a variable name
 EXIT_OK = 0
 EXIT_TOOL_ERROR = 1
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
@@ -215,7 +225,7 @@ def register(subparsers: Any) -> None:
     _add_backend_options(serve)
     _add_selection_options(serve)
     _add_server_options(serve)
-    serve.set_defaults(func=_run_serve)
+    serve.set_defaults(func=_guard(_run_serve))
 
     tools = subparsers.add_parser(
         "tools",
@@ -226,7 +236,7 @@ def register(subparsers: Any) -> None:
     tools.add_argument(
         "--json", action="store_true", help="print the full tool definitions as JSON"
     )
-    tools.set_defaults(func=_run_tools)
+    tools.set_defaults(func=_guard(_run_tools))
 
     call = subparsers.add_parser(
         "call",
@@ -250,7 +260,7 @@ def register(subparsers: Any) -> None:
     _add_backend_options(call)
     _add_selection_options(call)
     _add_server_options(call)
-    call.set_defaults(func=_run_call)
+    call.set_defaults(func=_guard(_run_call))
 
 
 def _selected_tools(args: argparse.Namespace) -> list[ToolSpec]:
@@ -295,6 +305,83 @@ def _open_backend(args: argparse.Namespace) -> AbstractAsyncContextManager[Backe
 def _fail(message: str) -> int:
     print(f"sprinklr-mcp: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+# Login-required and token store errors are AuthErrors, whose messages name the
+# command that fixes them; every SprinklrError message is free of secrets.
+_KNOWN_ERRORS = (ConfigError, AuthError, SprinklrError, ListenError)
+
+
+def _known_error(error: BaseException) -> BaseException | None:
+    """Find a configuration, login or listen error, also inside task groups."""
+    if isinstance(error, _KNOWN_ERRORS):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for member in error.exceptions:
+            found = _known_error(member)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe_config_error(error: ConfigError, args: argparse.Namespace) -> str:
+    message = str(error)
+    requested = getattr(args, "connection", None)
+    if requested is not None and error.connection == requested:
+        message += (
+            ". Pass --connection with a configured name, or --sandbox to use the "
+            "embedded Sprinklr sandbox."
+        )
+    return message
+
+
+def _describe_failure(
+    error: BaseException, args: argparse.Namespace
+) -> tuple[str, int]:
+    """Return the message and exit status for an error that ends a command.
+
+    A configuration error is a usage error (exit 2); the rest happened while
+    running (exit 1).
+    """
+    if isinstance(error, ConfigError):
+        return _describe_config_error(error, args), EXIT_USAGE
+    if isinstance(error, ListenError):
+        if error.in_use:
+            return (
+                f"port {error.port} is in use on {error.host}: stop the other "
+                "server or pass --port (0 picks a free one)",
+                EXIT_FAILURE,
+            )
+        return (
+            f"{error}; check --host and --port (0 picks a free port)",
+            EXIT_FAILURE,
+        )
+    return str(error), EXIT_FAILURE
+
+
+def _guard(
+    command: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Report configuration, login and listen errors in one line, not a traceback.
+
+    The traceback is still logged at DEBUG level, so ``-vv`` shows it. Other
+    exceptions are bugs and propagate unchanged.
+    """
+
+    @functools.wraps(command)
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except Exception as error:
+            known = _known_error(error)
+            if known is None:
+                raise
+            logger.debug("sprinklr-mcp %s failed", args.command, exc_info=error)
+            message, status = _describe_failure(known, args)
+            print(f"sprinklr-mcp: {message}", file=sys.stderr)
+            return status
+
+    return guarded
 
 
 def _run_tools(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ every request with a constant-time comparison.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
 import logging
@@ -29,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 __all__ = [
     "HttpOptions",
     "HttpSecurityError",
+    "ListenError",
     "build_http_app",
     "is_loopback",
     "serve_http",
@@ -42,6 +44,44 @@ HEALTH_PATH = "/healthz"
 
 class HttpSecurityError(ValueError):
     """HTTP options that would expose the server without protection."""
+
+
+class ListenError(OSError):
+    """The HTTP server could not listen on ``host``:``port``.
+
+    ``in_use`` is True when another socket is bound to the port. ``reason``
+    is the operating system's error text, when a second bind reproduced it.
+    """
+
+    def __init__(self, host: str, port: int, reason: str | None, in_use: bool):
+        self.host = host
+        self.port = port
+        self.reason = reason
+        self.in_use = in_use
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"could not listen on {host}:{port}{detail}")
+
+
+def _bind_error(host: str, port: int) -> OSError | None:
+    """Bind a socket the way uvicorn does and return the error, if any.
+
+    uvicorn reports a failed bind only in a log line before it exits, so this
+    repeats the bind to learn why. The port may be free again by then.
+    """
+    try:
+        addresses = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except OSError as error:
+        return error
+    family, kind, protocol, _, address = addresses[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +327,10 @@ async def serve_http(
                 await stopped.wait()
 
     if not listening:
-        raise OSError(
-            f"could not listen on {options.host}:{options.port}"
-            + ("; is the port in use?" if startup_failed else "")
+        error = _bind_error(options.host, options.port) if startup_failed else None
+        raise ListenError(
+            options.host,
+            options.port,
+            reason=error.strerror or str(error) if error is not None else None,
+            in_use=error is not None and error.errno == errno.EADDRINUSE,
         )

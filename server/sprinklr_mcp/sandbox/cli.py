@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import logging
 import signal
@@ -262,10 +263,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(_serve(config))
     except OSError as exc:
-        print(
-            f"sprinklr-mcp sandbox: cannot listen on {config.host}:{config.port}: "
-            f"{exc.strerror or exc}; choose another --port (0 picks a free one)",
-            file=sys.stderr,
-        )
+        logger.debug("the sandbox could not start", exc_info=exc)
+        if exc.errno == errno.EADDRINUSE:
+            reason = (
+                f"port {config.port} is in use on {config.host}: stop the other "
+                "server or pass --port"
+            )
+        else:
+            reason = (
+                f"cannot listen on {config.host}:{config.port}: "
+                f"{exc.strerror or exc}; check --host or pass another --port"
+            )
+        print(f"sprinklr-mcp sandbox: {reason} (0 picks a free one)", file=sys.stderr)
         return 1
     return 0
