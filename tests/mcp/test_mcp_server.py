@@ -442,10 +442,15 @@ async def test_delete_confirmed_by_user(backend: Backend, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
-    ("action", "confirm"), [("decline", True), ("cancel", True), ("accept", False)]
+    ("action", "confirm", "reason"),
+    [
+        ("decline", True, "the user declined it"),
+        ("cancel", True, "the user cancelled the confirmation"),
+        ("accept", False, "without setting confirm to true"),
+    ],
 )
 async def test_delete_refused_by_user(
-    backend: Backend, mode: str, action: str, confirm: bool
+    backend: Backend, mode: str, action: str, confirm: bool, reason: str
 ) -> None:
     case = next(iter(backend.sandbox.state.cases.values()))
     callback = _answer(action, confirm)
@@ -457,7 +462,8 @@ async def test_delete_refused_by_user(
         result = await client.call_tool("delete_cases_by_id", {"caseIds": [case["id"]]})
 
     assert result.is_error
-    assert "the user did not confirm it" in text_of(result)
+    assert reason in text_of(result)
+    assert f"({action})" not in text_of(result)
     assert "Nothing was changed" in text_of(result)
     assert case["id"] in backend.sandbox.state.cases
 

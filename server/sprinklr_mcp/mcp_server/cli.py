@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from sprinklr_mcp.mcp_server.http import (
 from sprinklr_mcp.mcp_server.media import MediaPolicy, parse_networks
 from sprinklr_mcp.mcp_server.server import (
     CONFIRM_POLICIES,
+    DEFAULT_CONFIRM_TIMEOUT,
     ServerOptions,
     build_server,
 )
@@ -110,6 +112,14 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         help="auto: ask the user before deletes when the client supports "
         "elicitation, else run; always: refuse deletes that cannot be confirmed; "
         "off: never ask (default: auto)",
+    )
+    group.add_argument(
+        "--confirm-timeout",
+        type=float,
+        default=DEFAULT_CONFIRM_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for the user to answer a confirmation request "
+        "before the delete ends without running (default: %(default)g)",
     )
     group.add_argument(
         "--max-result-bytes",
@@ -275,6 +285,11 @@ def _selected_tools(args: argparse.Namespace) -> list[ToolSpec]:
 def _server_options(args: argparse.Namespace) -> ServerOptions:
     if args.max_result_bytes < 1000:
         raise ValueError("--max-result-bytes must be at least 1000")
+    if not 0 < args.confirm_timeout < math.inf:
+        raise ValueError(
+            f"--confirm-timeout {args.confirm_timeout:g}: expected a positive "
+            "number of seconds, such as 120"
+        )
     for directory in args.media_dir:
         if not directory.is_dir():
             raise ValueError(f"--media-dir {directory}: not a directory")
@@ -287,6 +302,7 @@ def _server_options(args: argparse.Namespace) -> ServerOptions:
     )
     return ServerOptions(
         confirm_destructive=args.confirm_destructive,
+        confirm_timeout=args.confirm_timeout,
         max_result_bytes=args.max_result_bytes,
         media=media,
     )

@@ -20,6 +20,7 @@ import mcp_types as types
 from mcp import MCPError
 from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import NoBackChannelError
+from mcp.shared.message import ServerMessageMetadata
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as ModelError
@@ -50,6 +51,7 @@ from sprinklr_mcp.mcp_server.tools import ToolSpec
 
 __all__ = [
     "CONFIRM_POLICIES",
+    "DEFAULT_CONFIRM_TIMEOUT",
     "ServerOptions",
     "ToolRunner",
     "build_server",
@@ -60,6 +62,7 @@ logger = logging.getLogger(__name__)
 ConfirmPolicy = Literal["auto", "always", "off"]
 CONFIRM_POLICIES: tuple[ConfirmPolicy, ...] = ("auto", "always", "off")
 CONFIRM_KEY = "confirm"
+DEFAULT_CONFIRM_TIMEOUT = 120.0
 SERVER_NAME = "sprinklr-mcp"
 
 INSTRUCTIONS = """\
@@ -82,9 +85,12 @@ class ServerOptions:
     client's own approval prompt for tools marked destructive; ``always``
     rejects destructive calls that cannot be confirmed; ``off`` never asks.
     ``max_result_bytes`` is the JSON size that list results are cut to.
+    ``confirm_timeout`` is how many seconds to wait for the user's answer to a
+    confirmation request before the call ends unconfirmed.
     """
 
     confirm_destructive: ConfirmPolicy = "auto"
+    confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT
     max_result_bytes: int = 20_000
     media: MediaPolicy = field(default_factory=MediaPolicy)
 
@@ -298,7 +304,14 @@ class ToolRunner:
         answer: types.ElicitResult | None = None
         if _supports_form_elicitation(ctx):
             if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
-                answer = _input_response(params)
+                try:
+                    answer = _input_response(params)
+                except _InvalidAnswer:
+                    return _not_confirmed_result(
+                        tool,
+                        "the client's answer to the confirmation request "
+                        "was not a valid elicitation result",
+                    )
                 if answer is None:
                     request = types.ElicitRequest(
                         params=types.ElicitRequestFormParams(
@@ -310,11 +323,14 @@ class ToolRunner:
                     )
             else:
                 try:
-                    answer = await ctx.session.elicit_form(
-                        message, schema, related_request_id=ctx.request_id
-                    )
+                    answer = await self._elicit(ctx, message, schema)
                 except NoBackChannelError:
                     answer = None
+                except _ElicitationFailed as failure:
+                    logger.info(
+                        "tool %s not run: confirmation failed: %s", tool.name, failure
+                    )
+                    return _not_confirmed_result(tool, str(failure))
 
         if answer is None:
             if policy == "always":
@@ -329,18 +345,61 @@ class ToolRunner:
             logger.info("tool %s runs unconfirmed: the client cannot ask", tool.name)
             return None
 
-        if (
-            answer.action == "accept"
-            and (answer.content or {}).get(CONFIRM_KEY) is True
-        ):
+        confirmed = (answer.content or {}).get(CONFIRM_KEY) is True
+        if answer.action == "accept" and confirmed:
             logger.info("tool %s confirmed by the user", tool.name)
             return None
         logger.info("tool %s not confirmed by the user (%s)", tool.name, answer.action)
+        reasons = {
+            "decline": "the user declined it",
+            "cancel": "the user cancelled the confirmation",
+            "accept": "the user submitted the confirmation form without "
+            f"setting {CONFIRM_KEY} to true",
+        }
         return message_result(
-            f"{tool.name} was not run: the user did not confirm it "
-            f"({answer.action}). Nothing was changed. Retry: no, unless the user "
-            "asks for it again."
+            f"{tool.name} was not run: {reasons[answer.action]}. Nothing was "
+            "changed. Retry: no, unless the user asks for it again."
         )
+
+    async def _elicit(
+        self,
+        ctx: ServerRequestContext[Any],
+        message: str,
+        schema: types.ElicitRequestedSchema,
+    ) -> types.ElicitResult:
+        """Send ``elicitation/create`` and wait at most ``confirm_timeout`` seconds.
+
+        Raises ``_ElicitationFailed`` for an error response, an invalid result
+        or no answer in time; the SDK drops a response whose result is null,
+        so only the time limit ends that wait.
+        """
+        timeout = self._options.confirm_timeout
+        request = types.ElicitRequest(
+            params=types.ElicitRequestFormParams(
+                message=message, requested_schema=schema
+            )
+        )
+        try:
+            return await ctx.session.send_request(
+                request,
+                types.ElicitResult,
+                request_read_timeout_seconds=timeout,
+                metadata=ServerMessageMetadata(related_request_id=ctx.request_id),
+            )
+        except MCPError as error:
+            if error.code == types.REQUEST_TIMEOUT:
+                raise _ElicitationFailed(
+                    f"the confirmation request got no answer within {timeout:g} s"
+                ) from None
+            raise _ElicitationFailed(
+                "the client answered the confirmation request with error "
+                f"{error.code} ({error.message[:200]})"
+            ) from None
+        except ModelError:
+            raise _ElicitationFailed(
+                "the client's answer to the confirmation request was not a valid "
+                "elicitation result"
+            ) from None
 
     async def _resolve_files(
         self,
@@ -449,17 +508,38 @@ def _supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
+class _ElicitationFailed(Exception):
+    """The confirmation request failed or went unanswered; the message says how."""
+
+
+class _InvalidAnswer(Exception):
+    """An input response for the confirmation that is not an elicitation result."""
+
+
+def _not_confirmed_result(tool: ToolSpec, reason: str) -> types.CallToolResult:
+    return message_result(
+        f"{tool.name} was not run: {reason}, so the user did not confirm it. "
+        "Nothing was changed. Retry: only if the user still wants it, which "
+        "asks for confirmation again."
+    )
+
+
 def _input_response(params: types.CallToolRequestParams) -> types.ElicitResult | None:
+    """Return the confirmation among the input responses, or None if absent.
+
+    Raises ``_InvalidAnswer`` when a response is present but is not a valid
+    elicitation result.
+    """
     responses = params.input_responses or {}
-    response = responses.get(CONFIRM_KEY)
+    if CONFIRM_KEY not in responses:
+        return None
+    response = responses[CONFIRM_KEY]
     if isinstance(response, types.ElicitResult):
         return response
-    if isinstance(response, Mapping):
-        try:
-            return types.ElicitResult.model_validate(response)
-        except ModelError:
-            return None
-    return None
+    try:
+        return types.ElicitResult.model_validate(response)
+    except ModelError:
+        raise _InvalidAnswer from None
 
 
 def _confirmation_message(tool: ToolSpec, arguments: Mapping[str, Any]) -> str:
