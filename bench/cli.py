@@ -26,7 +26,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "client": ("bench.client_overhead", "generated client vs a bare aiohttp loop"),
     "toolcall": ("bench.toolcall", "tools/call round trips vs the floor and FastMCP"),
     "toollist": ("bench.toollist", "tools/list size in bytes and tokens vs FastMCP"),
-    "coldstart": ("bench.coldstart", "process start to the first tools/list answer"),
+    "coldstart": ("bench.coldstart", "process start to the first tools/list response"),
     "memory": ("bench.memory", "resident memory after 1,000 and 100,000 tool calls"),
     "refresh": ("bench.refresh", "token expiry under 1,000 concurrent calls"),
     "imports": ("bench.imports", "import time of the generated package and server"),

@@ -1,4 +1,4 @@
-"""Item 4: process start to the first ``tools/list`` answer over stdio."""
+"""Item 4: process start to the first ``tools/list`` response over stdio."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ async def profile_start(contender: Contender, options: BenchOptions) -> dict[str
     """Return where sprinklr-mcp's start-up time goes: imports, then everything.
 
     One start runs with ``-X importtime`` and one under cProfile; the server
-    writes its profile when its stdin ends after the ``tools/list`` answer.
+    writes its profile when its stdin ends after the ``tools/list`` response.
     """
     python, rest = contender.stdio_argv[0], contender.stdio_argv[1:]
     importtime_log = options.log_dir / "sprinklr_mcp-coldstart-importtime.log"

@@ -47,7 +47,7 @@ def missing(reason: str) -> dict[str, Any]:
 def target(
     name: str, limit: str, value: float | None, met: bool | None
 ) -> dict[str, Any]:
-    """One checked target: ``limit`` in words, the measured value, whether it holds."""
+    """Build one checked target: ``limit`` in words, the measured value, whether met."""
     return {"target": name, "limit": limit, "value": value, "met": met}
 
 
@@ -61,7 +61,7 @@ async def profile_async(
 
     Everything the event loop runs meanwhile in this thread is profiled too, which
     is the point: transport, parsing and validation all show up. The result
-    holds the heaviest functions by own time, and by cumulative time those whose
+    contains the heaviest functions by own time, and by cumulative time those whose
     file path contains one of ``focus``. cProfile counts each resumption of a
     coroutine as a call, so ``ncalls`` of coroutines overstates real calls.
     """

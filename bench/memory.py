@@ -3,7 +3,7 @@
 The server runs over stdio against the sandbox in another process, so the
 sandbox's own state does not count. Calls alternate between ``get_case_by_id``
 and ``get_messages_bulk`` (ten messages). RSS is read with psutil after every
-tenth of the calls, once the server has answered every call so far.
+tenth of the calls, once the server has returned every call so far.
 """
 
 from __future__ import annotations

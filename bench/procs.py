@@ -30,8 +30,8 @@ BENCH_PYTHON = str(REPO_ROOT / ".tools" / "bench-venv" / "bin" / "python")
 def free_port() -> int:
     """Return a loopback port that was free a moment ago.
 
-    NOTE: another process may take the port before the server binds it; the
-    servers under test accept no port 0 with a way to read the bound port back.
+    NOTE: another process may take the port before the server binds it. The
+    floor and FastMCP do not report the port they bind, so none is given port 0.
     """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,4 +1,4 @@
-"""How the benchmarks reach the parts of sprinklr-mcp: client, sandbox and server.
+"""Adapters from the benchmarks to the parts of sprinklr-mcp: client, sandbox, server.
 
 Every benchmark goes through this module, so that a change in how a part is
 started touches one file. A part that has not landed raises ``MissingPart``;
@@ -138,11 +138,11 @@ class Sandbox:
         )
 
     def control(self, method: str, path: str) -> dict[str, Any]:
-        """Call the sandbox process's control port and return its JSON answer."""
+        """Call the sandbox process's control port and return its JSON response."""
         request = urllib.request.Request(self.control_url + path, method=method)
         with urllib.request.urlopen(request, timeout=10) as response:
-            answer: dict[str, Any] = json.load(response)
-        return answer
+            payload: dict[str, Any] = json.load(response)
+        return payload
 
     def settings(self, **overrides: Any) -> Any:
         return connection_settings(
@@ -326,7 +326,7 @@ async def benchmark_setup(options: BenchOptions) -> AsyncIterator[Setup]:
                 setup.problems.append(str(error))
         if options.with_fastmcp:
             await asyncio.to_thread(ensure_bench_venv)
-            # Port 9 (discard) stands in when no sandbox runs; nothing calls it.
+            # Port 9 (discard) replaces a missing sandbox, because nothing calls it.
             sandbox_or_none = setup.sandbox
             setup.fastmcp = fastmcp_contender(
                 sandbox_or_none.environment_url

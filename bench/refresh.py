@@ -4,7 +4,7 @@ Two scenarios, each against a fresh sandbox process: one sprinklr-mcp HTTP
 server with the file token store, and three servers sharing one Redis token
 store. The calls start, the sandbox expires the live access token once 10% of
 them have finished, and the rest meet 401 and need the refreshed token. The
-target: the sandbox sees exactly one token request and no call fails.
+target: the sandbox counts exactly one token request, and no call fails.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ logger = logging.getLogger(__name__)
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 CLIENTS_PER_SERVER = 4
-# How long the sandbox holds each token request, in seconds, so that the
+# How long the sandbox delays each token request, in seconds, so that the
 # refreshes of many callers overlap as they would against a remote Sprinklr.
 TOKEN_DELAY = 0.2
 
 
 async def redis_available() -> str | None:
-    """Return why Redis cannot be used, or None when it answers PING."""
+    """Return why Redis cannot be used, or None when it replies to PING."""
     try:
         import redis.asyncio as redis_asyncio
     except ImportError as error:
@@ -43,7 +43,7 @@ async def redis_available() -> str | None:
     try:
         await client.ping()
     except Exception as error:
-        return f"Redis at {REDIS_URL} did not answer: {error}"
+        return f"Redis at {REDIS_URL} did not reply: {error}"
     finally:
         await client.aclose()
     return None

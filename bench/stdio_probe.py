@@ -1,9 +1,9 @@
-"""Time a fresh MCP server process from spawn to its first ``tools/list`` answer.
+"""Time a fresh MCP server process from spawn to its first ``tools/list`` response.
 
 The probe writes the whole handshake-era exchange (``initialize``, the
 ``initialized`` notification, ``tools/list``) to stdin at once and waits for the
-answer with id 2, so the figure is what a client sees, with no client library
-in between. The answer's raw line is kept for measuring the list's size.
+response with id 2, so the figure is what a client sees, with no client library
+in between. The response's raw line is kept for measuring the list's size.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ async def first_tools_list(
     stderr_path: Path,
     timeout: float = 60.0,
 ) -> tuple[float, dict[str, Any], int]:
-    """Return seconds to the ``tools/list`` answer, its result and its line's bytes."""
+    """Return seconds to the ``tools/list`` response, its result and its size."""
     with open(stderr_path, "ab") as errlog:
         start = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
@@ -66,7 +66,7 @@ async def first_tools_list(
                     line = await process.stdout.readline()
                     if not line:
                         raise RuntimeError(
-                            f"{argv[0]} closed stdout before answering tools/list;"
+                            f"{argv[0]} closed stdout before its tools/list response;"
                             f" see {stderr_path}"
                         )
                     message = json.loads(line)
@@ -74,7 +74,7 @@ async def first_tools_list(
                         elapsed = time.perf_counter() - start
                         break
         finally:
-            # End of input asks the server to exit on its own, which lets a
+            # End of input makes the server exit on its own, which lets a
             # profiler running inside it write its output.
             process.stdin.close()
             try:
@@ -84,5 +84,7 @@ async def first_tools_list(
                 await process.wait()
 
     if "error" in message:
-        raise RuntimeError(f"{argv[0]} answered tools/list with {message['error']}")
+        raise RuntimeError(
+            f"{argv[0]} returned an error for tools/list: {message['error']}"
+        )
     return elapsed, message["result"], len(line.rstrip(b"\n"))

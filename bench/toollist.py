@@ -1,7 +1,7 @@
 """Item 3: the size of ``tools/list``, in bytes and tokens, next to FastMCP's.
 
 Sizes are of the ``tools`` array re-encoded as compact JSON (no spaces, UTF-8),
-so both servers are measured the same way; the raw answer line is reported too.
+so both servers are measured the same way. The raw response line is reported too.
 Tokens come from the cl100k_base encoding run in the bench venv, an estimate.
 """
 
