@@ -2,7 +2,7 @@
 
 The probe writes the whole handshake-era exchange (``initialize``, the
 ``initialized`` notification, ``tools/list``) to stdin at once and waits for the
-response with id 2, so the figure is what a client sees, with no client library
+response with id 2, so the figure is the wait a client has, with no client library
 in between. The response's raw line is kept for measuring the list's size.
 """
 
