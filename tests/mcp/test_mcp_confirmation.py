@@ -1,7 +1,7 @@
-"""Confirmation of deletes when the client's answer to elicitation is not a form.
+"""Confirmation of deletes when the client's elicitation response is not a form.
 
 These tests speak raw JSON-RPC to the server over in-memory streams, because
-the SDK client cannot send error responses, invalid results or no answer.
+the SDK client cannot send error responses, invalid results or no response.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ async def test_null_answer_times_out_unconfirmed(backend: Backend) -> None:
 
     is_error, text = tool_result(response)
     assert is_error
-    assert "no answer within 0.5 s" in text
+    assert "timed out after 0.5 s" in text
     assert "Nothing was changed" in text
     assert case_exists(backend)
 

@@ -170,8 +170,8 @@ def error_result(error: Exception, tool: ToolSpec) -> types.CallToolResult:
     sprinklr_message = getattr(error, "sprinklr_message", None)
     summary = getattr(error, "summary", None) or str(error)
     retryable = isinstance(error, errors.SprinklrError) and bool(error.retryable)
-    # A 5xx says nothing about whether a write was applied, whatever the
-    # error's own retryable flag says, so the advice follows the tool.
+    # A 5xx does not show whether a write was applied, whatever the error's
+    # retryable flag is, so the advice follows the tool.
     outcome_unknown = isinstance(error, errors.ServerError) and not safe_to_repeat(tool)
     if outcome_unknown:
         retryable = False

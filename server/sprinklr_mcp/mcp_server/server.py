@@ -309,7 +309,7 @@ class ToolRunner:
                 except _InvalidAnswer:
                     return _not_confirmed_result(
                         tool,
-                        "the client's answer to the confirmation request "
+                        "the client's response to the confirmation request "
                         "was not a valid elicitation result",
                     )
                 if answer is None:
@@ -370,8 +370,8 @@ class ToolRunner:
         """Send ``elicitation/create`` and wait at most ``confirm_timeout`` seconds.
 
         Raises ``_ElicitationFailed`` for an error response, an invalid result
-        or no answer in time; the SDK drops a response whose result is null,
-        so only the time limit ends that wait.
+        or a timeout. The SDK drops a response whose result is null, so only
+        the time limit ends that wait.
         """
         timeout = self._options.confirm_timeout
         request = types.ElicitRequest(
@@ -389,16 +389,16 @@ class ToolRunner:
         except MCPError as error:
             if error.code == types.REQUEST_TIMEOUT:
                 raise _ElicitationFailed(
-                    f"the confirmation request got no answer within {timeout:g} s"
+                    f"the confirmation request timed out after {timeout:g} s"
                 ) from None
             raise _ElicitationFailed(
-                "the client answered the confirmation request with error "
+                "the client responded to the confirmation request with error "
                 f"{error.code} ({error.message[:200]})"
             ) from None
         except ModelError:
             raise _ElicitationFailed(
-                "the client's answer to the confirmation request was not a valid "
-                "elicitation result"
+                "the client's response to the confirmation request was not a "
+                "valid elicitation result"
             ) from None
 
     async def _resolve_files(
@@ -509,7 +509,7 @@ def _supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
 
 
 class _ElicitationFailed(Exception):
-    """The confirmation request failed or went unanswered; the message says how."""
+    """The confirmation request failed or timed out; the message states the reason."""
 
 
 class _InvalidAnswer(Exception):
