@@ -119,7 +119,7 @@ def fifo_rescue(fifo: Path) -> Iterator[threading.Event]:
     """Open ``fifo`` for writing if the test is still running after 20 s.
 
     A reader blocked in open() on a FIFO waits for a writer; without this the
-    test would hang instead of failing. The returned event tells whether the
+    test would hang instead of failing. The returned event is set when the
     rescue was needed.
     """
     finished = threading.Event()

@@ -208,8 +208,8 @@ class _GuardMiddleware:
 def _build_guard(options: HttpOptions) -> _Guard:
     if options.path.rstrip("/") == HEALTH_PATH:
         raise HttpSecurityError(
-            f"--path {options.path} is the health check path, which answers "
-            "without a bearer token; choose another path, such as /mcp"
+            f"--path {options.path} is the health check path, which needs no "
+            "bearer token; choose another path, such as /mcp"
         )
 
     loopback = is_loopback(options.host)
