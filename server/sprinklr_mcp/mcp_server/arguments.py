@@ -20,13 +20,21 @@ from pydantic import BaseModel
 from pydantic import ValidationError as ModelError
 
 __all__ = [
+    "MAX_NESTING",
     "ArgumentProblem",
     "InvalidArguments",
+    "check_nesting",
     "check_schema",
     "coerce_arguments",
     "format_problems",
+    "json_text_depth",
     "validate_model",
 ]
+
+# Deepest nesting of arrays and objects in one argument's value. Python's JSON
+# decoder and the recursive checks below run out of stack at a few hundred
+# levels, so deeper values are rejected before they are decoded or walked.
+MAX_NESTING = 64
 
 _MAX_VALUE_CHARS = 60
 _JSON_TYPE_NAMES = {
@@ -67,6 +75,71 @@ def format_problems(tool: str, problems: Iterable[ArgumentProblem]) -> str:
     return "\n".join(lines)
 
 
+def _nesting_problem(field: str) -> ArgumentProblem:
+    return ArgumentProblem(
+        field,
+        f"arrays and objects are nested more than {MAX_NESTING} levels deep, "
+        "which this server does not accept; send a flatter value",
+    )
+
+
+def _value_depth(value: Any, limit: int) -> int:
+    """Return how deeply arrays and objects nest in ``value`` (a scalar is 0).
+
+    The walk uses a stack rather than recursion and stops once it passes
+    ``limit``, returning ``limit + 1``, so any depth is safe to measure.
+    """
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        depth += 1
+        if depth > limit:
+            return limit + 1
+        deepest = max(deepest, depth)
+        pending.extend((child, depth) for child in children)
+    return deepest
+
+
+def check_nesting(arguments: Mapping[str, Any]) -> list[ArgumentProblem]:
+    """Return a problem for each argument nested deeper than ``MAX_NESTING``."""
+    return [
+        _nesting_problem(str(name))
+        for name, value in arguments.items()
+        if _value_depth(value, MAX_NESTING) > MAX_NESTING
+    ]
+
+
+# A JSON string literal or one bracket; brackets inside strings are skipped.
+_JSON_NESTING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def json_text_depth(text: str, limit: int) -> int:
+    """Return how deeply arrays and objects nest in JSON ``text``, up to ``limit``.
+
+    Counting stops once it passes ``limit`` and returns ``limit + 1``. The text
+    is not otherwise checked: invalid JSON can give any count, and the decoder
+    that runs afterwards reports it.
+    """
+    depth = deepest = 0
+    for match in _JSON_NESTING_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return limit + 1
+            deepest = max(deepest, depth)
+        elif token in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
 def _schema_types(schema: Mapping[str, Any]) -> set[str]:
     declared = schema.get("type")
     if isinstance(declared, str):
@@ -82,7 +155,7 @@ def _schema_types(schema: Mapping[str, Any]) -> set[str]:
 
 
 def coerce_arguments(
-    arguments: Mapping[str, Any], schema: Mapping[str, Any]
+    arguments: Mapping[str, Any], schema: Mapping[str, Any], *, tool: str = "the tool"
 ) -> tuple[dict[str, Any], list[str]]:
     """Convert values of the wrong JSON type where one conversion is unambiguous.
 
@@ -103,13 +176,32 @@ def coerce_arguments(
     An ``enum`` or ``const`` that rejects the converted scalar also blocks it.
     Nothing else changes, so the validation that follows reports the original
     value. Returns the new arguments and the dotted paths that were converted.
+
+    Raises ``InvalidArguments`` for an argument nested more than
+    ``MAX_NESTING`` levels deep, counting levels inside a JSON string that
+    would be parsed; such a value is neither walked nor decoded.
     """
+    problems = check_nesting(arguments)
+    if problems:
+        raise InvalidArguments(tool, problems)
+
     validator_class = jsonschema.validators.validator_for(
         schema, default=jsonschema.Draft202012Validator
     )
     converted: list[str] = []
-    coerced = _coerce_value(dict(arguments), schema, (), converted, validator_class)
+    try:
+        coerced = _coerce_value(dict(arguments), schema, (), converted, validator_class)
+    except _TooDeep as error:
+        raise InvalidArguments(tool, [_nesting_problem(error.argument)]) from None
     return coerced, converted
+
+
+class _TooDeep(Exception):
+    """A JSON string argument that would decode past ``MAX_NESTING`` levels."""
+
+    def __init__(self, argument: str) -> None:
+        super().__init__(argument)
+        self.argument = argument
 
 
 _CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
@@ -130,6 +222,10 @@ def _coerce_value(
 
     accepted = _schema_types(schema) - {"null"}
     if isinstance(value, str) and accepted and accepted <= {"array", "object"}:
+        # The path holds the argument's name and one part per level inside it.
+        room = MAX_NESTING - (len(path) - 1)
+        if json_text_depth(value, room) > room:
+            raise _TooDeep(str(path[0]) if path else "")
         decoded = _decode_json(value)
         if decoded is not _UNCHANGED and _json_type(decoded) in accepted:
             value = decoded
@@ -389,7 +485,15 @@ def _problems_from_schema_error(
 def check_schema(
     arguments: Mapping[str, Any], schema: Mapping[str, Any]
 ) -> list[ArgumentProblem]:
-    """Validate against a JSON Schema and return every problem, in field order."""
+    """Validate against a JSON Schema and return every problem, in field order.
+
+    An argument nested more than ``MAX_NESTING`` levels deep is reported
+    instead, without validating anything.
+    """
+    nesting = check_nesting(arguments)
+    if nesting:
+        return nesting
+
     validator_class = jsonschema.validators.validator_for(
         schema, default=jsonschema.Draft202012Validator
     )
@@ -406,6 +510,10 @@ def validate_model(
     model: type[BaseModel], arguments: Mapping[str, Any]
 ) -> BaseModel | list[ArgumentProblem]:
     """Build the generated arguments model, or return its errors as problems."""
+    nesting = check_nesting(arguments)
+    if nesting:
+        return nesting
+
     try:
         return model.model_validate(arguments)
     except ModelError as error:

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .arguments import json_text_depth
+
 __all__ = [
     "CURSOR_ARGUMENT",
     "InvalidCursor",
@@ -32,6 +34,9 @@ __all__ = [
 CURSOR_ARGUMENT = "pageCursor"
 # Room for the paging fields that take_page adds next to the items.
 _PAGING_OVERHEAD = 160
+# Cursors from encode_cursor are under 80 characters and hold one flat object;
+# anything longer or deeper is rejected before it is decoded.
+_MAX_CURSOR_CHARS = 256
 
 
 class InvalidCursor(ValueError):
@@ -71,17 +76,21 @@ def decode_cursor(cursor: Any, digest: str) -> int:
     """Return the offset stored in ``cursor`` after checking it matches the call."""
     if not isinstance(cursor, str) or not cursor:
         raise InvalidCursor("expected the nextCursor string from an earlier result")
+    foreign = InvalidCursor("not a cursor from this server; pass nextCursor unchanged")
+    if len(cursor) > _MAX_CURSOR_CHARS:
+        raise foreign
     padded = cursor + "=" * (-len(cursor) % 4)
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        text = base64.urlsafe_b64decode(padded.encode()).decode()
+        if json_text_depth(text, 1) > 1:
+            raise foreign
+        decoded = json.loads(text)
         offset = decoded["o"]
         cursor_digest = decoded["d"]
     except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidCursor(
-            "not a cursor from this server; pass nextCursor unchanged"
-        ) from None
+        raise foreign from None
     if not isinstance(offset, int) or offset < 0:
-        raise InvalidCursor("not a cursor from this server; pass nextCursor unchanged")
+        raise foreign
     if cursor_digest != digest:
         raise InvalidCursor(
             "the cursor belongs to a call with other arguments; repeat the "

@@ -189,6 +189,16 @@ class ToolRunner:
             prepared = self._prepare(tool, params.arguments)
         except InvalidArguments as error:
             return invalid_arguments_result(tool.name, error.problems)
+        except Exception as error:
+            # Any failure in the checks ends in a result, not a JSON-RPC error.
+            logger.exception("tool %s: checking the arguments failed", tool.name)
+            return message_result(
+                f"{tool.name} was not called: the MCP server could not check its "
+                f"arguments ({type(error).__name__}); nothing was sent to "
+                "Sprinklr. Retry: no, not with the same arguments. Next step: "
+                "send simpler arguments, or ask the operator to check the "
+                "server log."
+            )
 
         stop_result = await self._confirm(ctx, tool, params, prepared)
         if stop_result is not None:
@@ -241,7 +251,7 @@ class ToolRunner:
                 tool.name, [ArgumentProblem("", "arguments must be a JSON object")]
             )
 
-        arguments, converted = coerce_arguments(raw, tool.input_schema)
+        arguments, converted = coerce_arguments(raw, tool.input_schema, tool=tool.name)
         if converted:
             logger.debug("tool %s: converted the types of %s", tool.name, converted)
 
