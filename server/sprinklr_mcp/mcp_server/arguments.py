@@ -31,12 +31,18 @@ __all__ = [
     "validate_model",
 ]
 
-# Deepest nesting of arrays and objects in one argument's value. Python's JSON
-# decoder and the recursive checks below run out of stack at a few hundred
-# levels, so deeper values are rejected before they are decoded or walked.
+# Maximum nesting depth of arrays and objects in one argument's value. Python's
+# JSON decoder and the recursive checks below raise RecursionError within about
+# 1,000 levels, so deeper values are rejected before they are decoded or walked.
 MAX_NESTING = 64
 
 _MAX_VALUE_CHARS = 60
+# Bounds on the error text, which a model reads whole. Argument names echo the
+# client's input, so they are cut short. A message must keep whole the list of
+# valid arguments, of up to 361 characters in the current catalog.
+_MAX_LISTED_PROBLEMS = 20
+_MAX_FIELD_CHARS = 80
+_MAX_MESSAGE_CHARS = 1000
 _JSON_TYPE_NAMES = {
     dict: "object",
     list: "array",
@@ -69,10 +75,27 @@ class InvalidArguments(ValueError):
 
 
 def format_problems(tool: str, problems: Iterable[ArgumentProblem]) -> str:
-    """Render problems as one message: a header line and one line per argument."""
+    """Render problems as one message: a header line and one line per argument.
+
+    Only the first problems are listed, with long names and messages shortened,
+    so that a call with thousands of bad arguments still gets a short answer.
+    """
+    problems = list(problems)
     lines = [f"Invalid arguments for {tool}; nothing was sent to Sprinklr."]
-    lines.extend(f"- {problem}" for problem in problems)
+    for problem in problems[:_MAX_LISTED_PROBLEMS]:
+        field = _shorten(problem.field, _MAX_FIELD_CHARS)
+        message = _shorten(problem.message, _MAX_MESSAGE_CHARS)
+        lines.append(f"- {field}: {message}" if field else f"- {message}")
+    hidden = len(problems) - _MAX_LISTED_PROBLEMS
+    if hidden > 0:
+        lines.append(
+            f"- and {hidden} more problems; fix these and call again to see them."
+        )
     return "\n".join(lines)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _nesting_problem(field: str) -> ArgumentProblem:
@@ -422,19 +445,20 @@ def _problems_from_schema_error(
             if isinstance(error.schema, Mapping)
             else []
         )
-        problems = []
+        valid = ", ".join(known) if known else "none"
+        # One line names the valid arguments; it sorts before the unknown ones.
+        problems = [
+            ArgumentProblem(
+                path, f"valid members: {valid}" if path else f"Valid arguments: {valid}"
+            )
+        ]
         for name in instance:
             if name in known:
                 continue
             field = f"{path}.{name}" if path else name
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            valid = ", ".join(known) if known else "none"
-            problems.append(
-                ArgumentProblem(
-                    field, f"unknown argument{hint} Valid arguments: {valid}"
-                )
-            )
+            problems.append(ArgumentProblem(field, f"unknown argument{hint}"))
         return problems
 
     if kind == "type":
