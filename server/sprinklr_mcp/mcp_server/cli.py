@@ -23,6 +23,7 @@ from mcp.server.stdio import stdio_server
 from sprinklr_mcp.auth.errors import AuthError
 from sprinklr_mcp.config import ConfigError
 from sprinklr_mcp.errors import SprinklrError
+from sprinklr_mcp.mcp_server.arguments import MAX_NESTING, json_text_depth
 from sprinklr_mcp.mcp_server.http import (
     HttpOptions,
     HttpSecurityError,
@@ -55,6 +56,48 @@ EXIT_OK = 0
 EXIT_TOOL_ERROR = 1
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+MIN_RESULT_BYTES = 1000
+MAX_PORT = 65535
+
+
+def _integer_range(
+    minimum: int, maximum: int | None = None, *, noun: str
+) -> Callable[[str], int]:
+    """Return an argparse type that accepts whole numbers from minimum to maximum.
+
+    Argparse prefixes the message with the option's name and exits with
+    status 2.
+    """
+    if maximum is None:
+        expected = f"{noun}, at least {minimum}"
+    else:
+        expected = f"{noun} from {minimum} to {maximum}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected {expected}, got {text!r}"
+            ) from None
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
+        return value
+
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    """Parse a time limit: a finite number of seconds greater than zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of seconds, such as 30, got {text!r}"
+        )
+    return value
 
 
 def _patterns(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -123,11 +166,11 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--max-result-bytes",
-        type=int,
+        type=_integer_range(MIN_RESULT_BYTES, noun="a whole number of bytes"),
         default=20_000,
         metavar="BYTES",
         help="cut list results by whole items to this JSON size and return a "
-        "cursor for the rest (default: 20000)",
+        f"cursor for the rest (default: 20000, at least {MIN_RESULT_BYTES})",
     )
 
     media = parser.add_argument_group("media uploads")
@@ -142,24 +185,24 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     )
     media.add_argument(
         "--max-file-bytes",
-        type=int,
+        type=_integer_range(1, noun="a whole number of bytes"),
         default=25 * 1024 * 1024,
         metavar="BYTES",
-        help="largest file read from a path or URL (default: 26214400)",
+        help="largest file read from a path or URL, at least 1 (default: 26214400)",
     )
     media.add_argument(
         "--max-base64-bytes",
-        type=int,
+        type=_integer_range(1, noun="a whole number of bytes"),
         default=1024 * 1024,
         metavar="BYTES",
-        help="largest decoded base64 upload (default: 1048576)",
+        help="largest decoded base64 upload, at least 1 (default: 1048576)",
     )
     media.add_argument(
         "--url-timeout",
-        type=float,
+        type=_positive_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="time limit for downloading a media URL (default: 30)",
+        help="time limit for downloading a media URL, more than 0 (default: 30)",
     )
     media.add_argument(
         "--allow-url-network",
@@ -191,9 +234,10 @@ def register(subparsers: Any) -> None:
     )
     transport.add_argument(
         "--port",
-        type=int,
+        type=_integer_range(0, MAX_PORT, noun="a port number"),
         default=8765,
-        help="port to listen on with --http; 0 picks a free one (default: 8765)",
+        help="port to listen on with --http, 0 to 65535; 0 picks a free one "
+        "(default: 8765)",
     )
     transport.add_argument(
         "--path", default="/mcp", help="URL path of the MCP endpoint (default: /mcp)"
@@ -283,8 +327,6 @@ def _selected_tools(args: argparse.Namespace) -> list[ToolSpec]:
 
 
 def _server_options(args: argparse.Namespace) -> ServerOptions:
-    if args.max_result_bytes < 1000:
-        raise ValueError("--max-result-bytes must be at least 1000")
     if not 0 < args.confirm_timeout < math.inf:
         raise ValueError(
             f"--confirm-timeout {args.confirm_timeout:g}: expected a positive "
@@ -500,12 +542,13 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _parse_call_arguments(tool: ToolSpec, values: Sequence[str]) -> dict[str, Any]:
-    """Read KEY=VALUE pairs, or a single JSON object, into tool arguments."""
+    """Read KEY=VALUE pairs, or a single JSON object, into tool arguments.
+
+    Raises ``ValueError`` for invalid JSON in the object form and for a value
+    nested more than ``MAX_NESTING`` levels deep, which is not decoded.
+    """
     if len(values) == 1 and values[0].lstrip().startswith("{"):
-        parsed = json.loads(values[0])
-        if not isinstance(parsed, dict):
-            raise ValueError("the JSON argument must be an object")
-        return parsed
+        return _parse_json_object(values[0])
 
     properties = tool.input_schema.get("properties", {})
     arguments: dict[str, Any] = {}
@@ -519,11 +562,36 @@ def _parse_call_arguments(tool: ToolSpec, values: Sequence[str]) -> dict[str, An
         if declared == "string":
             arguments[key] = text
             continue
+        if json_text_depth(text, MAX_NESTING) > MAX_NESTING:
+            raise ValueError(
+                f"argument {key}: arrays and objects are nested more than "
+                f"{MAX_NESTING} levels deep; send a flatter value"
+            )
         try:
             arguments[key] = json.loads(text)
         except ValueError:
             arguments[key] = text
     return arguments
+
+
+def _parse_json_object(text: str) -> dict[str, Any]:
+    # The object adds one level around the arguments' values.
+    if json_text_depth(text, MAX_NESTING + 1) > MAX_NESTING + 1:
+        raise ValueError(
+            "the JSON object argument nests arrays and objects more than "
+            f"{MAX_NESTING} levels deep inside an argument; send flatter values"
+        )
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"the JSON object argument is not valid JSON: {error.msg} at line "
+            f"{error.lineno} column {error.colno}; expected one object such as "
+            "'{\"caseNumber\": 7030591}', or KEY=VALUE pairs"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise ValueError("the JSON object argument must be an object")
+    return parsed
 
 
 def _run_call(args: argparse.Namespace) -> int:
