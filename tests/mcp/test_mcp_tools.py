@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from sprinklr_mcp.mcp_server.server import ToolRunner, build_server
 from sprinklr_mcp.mcp_server.tools import ToolSelectionError, ToolSpec, select_tools
 
 
@@ -211,3 +212,13 @@ def test_file_arguments_grouped_by_parameter() -> None:
     assert list(groups) == ["file", "files"]
     assert all(spec.is_flattened_media(argument) for argument in groups["file"])
     assert not spec.is_flattened_media(groups["files"][0])
+
+
+def test_input_schema_lookup_matches_list(catalog: list[ToolSpec]) -> None:
+    server = build_server(operations=None, tools=catalog)
+    listed = {tool.name: tool.input_schema for tool in ToolRunner(None, catalog).tools}
+
+    assert server.get_tool_input_schema is not None
+    for name, schema in listed.items():
+        assert server.get_tool_input_schema(name) == schema
+    assert server.get_tool_input_schema("no_such_tool") is None

@@ -165,6 +165,15 @@ class ToolRunner:
         """The tools that ``tools/list`` returns, in catalog order."""
         return list(self._listed)
 
+    def input_schema(self, name: str) -> Mapping[str, Any] | None:
+        """Return the input schema of a served tool, or None for an unknown name.
+
+        The SDK checks ``Mcp-Param-*`` headers of 2026-07-28 HTTP calls against
+        it; without this lookup it would build the whole tool list per call.
+        """
+        tool = self._tools.get(name)
+        return None if tool is None else tool.input_schema
+
     async def list_tools(
         self,
         ctx: ServerRequestContext[Any],
@@ -578,4 +587,5 @@ def build_server(
         instructions=INSTRUCTIONS,
         on_list_tools=runner.list_tools,
         on_call_tool=runner.call_tool,
+        get_tool_input_schema=runner.input_schema,
     )
