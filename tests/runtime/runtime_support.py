@@ -274,3 +274,16 @@ def make_transport(
         sleep=time.sleep,
         **options,
     )
+
+
+async def fetch_case(transport: HttpTransport) -> Envelope:
+    """Send ``getCaseById`` for case ``c1`` with no query, body or timeout."""
+    return await transport.call(
+        GET_CASE,
+        path={"caseId": "c1"},
+        query={},
+        body=None,
+        files=None,
+        response=Envelope,
+        timeout=None,
+    )

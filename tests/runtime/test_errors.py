@@ -12,6 +12,7 @@ from runtime_support import (
     Envelope,
     FakeSprinklr,
     Handler,
+    fetch_case,
     make_transport,
     reply,
 )
@@ -261,15 +262,7 @@ async def test_request_id_header_is_kept(fake: FakeSprinklr) -> None:
 
     async with make_transport(fake) as transport:
         with pytest.raises(NotFoundError) as caught:
-            await transport.call(
-                GET_CASE,
-                path={"caseId": "c1"},
-                query={},
-                body=None,
-                files=None,
-                response=Envelope,
-                timeout=None,
-            )
+            await fetch_case(transport)
 
     assert caught.value.request_id == "req-42"
     assert "req-42" in str(caught.value)
@@ -280,15 +273,7 @@ async def test_rate_limited_carries_retry_after(fake: FakeSprinklr) -> None:
 
     async with make_transport(fake, retry_policy=RetryPolicy(deadline=5)) as transport:
         with pytest.raises(RateLimitedError) as caught:
-            await transport.call(
-                GET_CASE,
-                path={"caseId": "c1"},
-                query={},
-                body=None,
-                files=None,
-                response=Envelope,
-                timeout=None,
-            )
+            await fetch_case(transport)
 
     assert caught.value.retry_after == 9.0
     assert "Retry after 9.0 s" in str(caught.value)

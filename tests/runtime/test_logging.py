@@ -19,6 +19,7 @@ from runtime_support import (
     Recorded,
     StaticTokenProvider,
     drop_connection,
+    fetch_case,
     operation,
     reply,
 )
@@ -179,15 +180,7 @@ async def test_debug_line_per_request(
     )
 
     async with transport:
-        await transport.call(
-            GET_CASE,
-            path={"caseId": "c1"},
-            query={},
-            body=None,
-            files=None,
-            response=Envelope,
-            timeout=None,
-        )
+        await fetch_case(transport)
 
     lines = [
         record.getMessage()

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 
 import pytest
 from runtime_support import (
-    GET_CASE,
-    Envelope,
     FakeSprinklr,
     StaticTokenProvider,
     VirtualClock,
+    fetch_case,
     make_transport,
 )
 
@@ -88,15 +87,7 @@ async def test_limiter_under_200_concurrent_calls(
     transport._clock = clock.clock  # deadlines in the same virtual time
 
     async def call() -> None:
-        await transport.call(
-            GET_CASE,
-            path={"caseId": "c1"},
-            query={},
-            body=None,
-            files=None,
-            response=Envelope,
-            timeout=None,
-        )
+        await fetch_case(transport)
 
     async with transport:
         await run_concurrently(clock, CALLS, call)
@@ -140,25 +131,9 @@ async def test_transport_rate_error_names_operation(fake: FakeSprinklr) -> None:
     transport._clock = clock.clock
 
     async with transport:
-        await transport.call(
-            GET_CASE,
-            path={"caseId": "c1"},
-            query={},
-            body=None,
-            files=None,
-            response=Envelope,
-            timeout=None,
-        )
+        await fetch_case(transport)
         with pytest.raises(RateLimitedError) as caught:
-            await transport.call(
-                GET_CASE,
-                path={"caseId": "c1"},
-                query={},
-                body=None,
-                files=None,
-                response=Envelope,
-                timeout=None,
-            )
+            await fetch_case(transport)
 
     assert caught.value.operation_id == "getCaseById"
     assert caught.value.retry_after == pytest.approx(600.0)
@@ -200,15 +175,7 @@ async def test_two_transports_share_one_key(fake: FakeSprinklr) -> None:
 
     async def call() -> None:
         transport = transports[next(calls) % 2]
-        await transport.call(
-            GET_CASE,
-            path={"caseId": "c1"},
-            query={},
-            body=None,
-            files=None,
-            response=Envelope,
-            timeout=None,
-        )
+        await fetch_case(transport)
 
     try:
         await run_concurrently(clock, 60, call)

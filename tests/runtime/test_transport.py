@@ -21,6 +21,7 @@ from runtime_support import (
     FakeSprinklr,
     Handler,
     Recorded,
+    fetch_case,
     make_transport,
     operation,
     reply,
@@ -345,15 +346,7 @@ async def test_upload_50_mb_streams_from_disk(
 async def test_closed_transport_raises(fake: FakeSprinklr) -> None:
     transport = make_transport(fake)
     with pytest.raises(ClientClosedError, match="async with"):
-        await transport.call(
-            GET_CASE,
-            path={"caseId": "c1"},
-            query={},
-            body=None,
-            files=None,
-            response=Envelope,
-            timeout=None,
-        )
+        await fetch_case(transport)
 
     async with transport:
         pass
@@ -368,15 +361,7 @@ async def test_other_event_loop_raises(fake: FakeSprinklr) -> None:
     async with make_transport(fake) as transport:
 
         async def call_from_other_loop() -> None:
-            await transport.call(
-                GET_CASE,
-                path={"caseId": "c1"},
-                query={},
-                body=None,
-                files=None,
-                response=Envelope,
-                timeout=None,
-            )
+            await fetch_case(transport)
 
         with pytest.raises(EventLoopMismatchError, match="another event loop"):
             await asyncio.to_thread(asyncio.run, call_from_other_loop())
