@@ -24,12 +24,14 @@ import logging
 import secrets
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlencode
 
 from aiohttp import web
+
+from .config import DEFAULT_TOKEN_LIFETIME, Clock
 
 __all__ = [
     "AUTHORIZATION_CODE_LIFETIME",
@@ -45,12 +47,9 @@ logger = logging.getLogger(__name__)
 
 # Authorization codes are valid for 10 minutes, per Sprinklr's OAuth guide.
 AUTHORIZATION_CODE_LIFETIME = 600.0
-# The lifetime in Sprinklr's documented token response example (30 days).
-DEFAULT_ACCESS_TOKEN_LIFETIME = 2_591_999
 
 ExpiresInStyle = Literal["int", "string", "missing"]
 TokenFault = Literal["error_field", "html_page", "server_error"]
-Clock = Callable[[], float]
 
 
 def normalize_environment(environment: str) -> str:
@@ -184,7 +183,7 @@ class OAuthServer:
         self,
         *,
         clock: Clock = time.time,
-        access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME,
+        access_token_lifetime: float = DEFAULT_TOKEN_LIFETIME,
         expires_in_style: ExpiresInStyle = "int",
         omit_refresh_token: bool = False,
         auto_approve: bool = False,
