@@ -168,7 +168,7 @@ class _Reply:
 
 
 def _safe_to_repeat(operation: OperationInfo) -> bool:
-    """Whether a failed request of ``operation`` cannot have changed data."""
+    """Return whether a failed request of ``operation`` cannot have changed data."""
     return operation.retry and operation.safety == "read"
 
 

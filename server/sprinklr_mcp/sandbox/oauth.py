@@ -75,7 +75,7 @@ class RegisteredApp:
 
 @dataclass(frozen=True, slots=True)
 class OAuthFailure:
-    """Why an API call's credentials were rejected, and the response to send."""
+    """The reason an API call's credentials were rejected, and the response to send."""
 
     status: int
     message: str
