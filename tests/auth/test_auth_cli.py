@@ -45,16 +45,15 @@ data_dir = "{tmp_path / "data"}"
     return path
 
 
-async def run_cli(
-    config_file: Path, *args: str, stdin: bytes | None = None
-) -> tuple[int, str, str]:
+async def start_cli(config_file: Path, *args: str) -> asyncio.subprocess.Process:
+    """Start ``sprinklr-mcp auth ARGS`` with only ``config_file`` configuring it."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SPRINKLR_")
     }
     environment["SPRINKLR_CONFIG"] = str(config_file)
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "sprinklr_mcp.cli",
@@ -65,6 +64,12 @@ async def run_cli(
         stderr=asyncio.subprocess.PIPE,
         env=environment,
     )
+
+
+async def run_cli(
+    config_file: Path, *args: str, stdin: bytes | None = None
+) -> tuple[int, str, str]:
+    process = await start_cli(config_file, *args)
     stdout, stderr = await asyncio.wait_for(process.communicate(stdin), COMMAND_TIMEOUT)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()
@@ -168,24 +173,7 @@ async def test_logout_deletes_tokens(
 async def test_login_no_browser_reads_pasted_url(
     sprinklr: Sprinklr, config_file: Path, tmp_path: Path
 ) -> None:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SPRINKLR_")
-    }
-    environment["SPRINKLR_CONFIG"] = str(config_file)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sprinklr_mcp.cli",
-        "auth",
-        "login",
-        "--no-browser",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=environment,
-    )
+    process = await start_cli(config_file, "login", "--no-browser")
     assert process.stderr is not None and process.stdin is not None
     try:
         url = None
