@@ -1,10 +1,12 @@
-"""Shared helpers of the MCP server tests: the sandbox backend and its settings."""
+"""Shared helpers of the MCP server tests: the sandbox backend, its settings and
+readers of tool results."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+import mcp_types as types
 from mcp.server import Server
 
 from sprinklr_mcp.mcp_server.server import ServerOptions, build_server
@@ -39,3 +41,15 @@ class Backend:
             self.catalog if tools is None else tools,
             ServerOptions(**options),
         )
+
+
+def api_calls(backend: Backend) -> list[Any]:
+    """Return the calls the sandbox recorded on /api/ paths, leaving out OAuth."""
+    return [call for call in backend.sandbox.calls if "/api/" in call.path]
+
+
+def text_of(result: types.CallToolResult) -> str:
+    """Join the text parts of a tool result, one per line."""
+    return "\n".join(
+        block.text for block in result.content if isinstance(block, types.TextContent)
+    )

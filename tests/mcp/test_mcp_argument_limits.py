@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
-from mcp_support import Backend
+from mcp_support import Backend, api_calls, text_of
 from pydantic import BaseModel
 
 from sprinklr_mcp.mcp_server import server as server_module
@@ -46,16 +45,6 @@ def nested_list(levels: int) -> list[Any]:
     for _ in range(levels - 1):
         value = [value]
     return value
-
-
-def api_calls(backend: Backend) -> list[Any]:
-    return [call for call in backend.sandbox.calls if "/api/" in call.path]
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(
-        block.text for block in result.content if isinstance(block, types.TextContent)
-    )
 
 
 def test_text_depth_skips_brackets_in_strings() -> None:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import mcp_types as types
 from mcp import Client
-from mcp_support import Backend
+from mcp_support import Backend, text_of
 
 from sprinklr_mcp.mcp_server.arguments import check_schema, format_problems
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(
-        block.text for block in result.content if isinstance(block, types.TextContent)
-    )
 
 
 def test_unknown_arguments_listed_briefly() -> None:

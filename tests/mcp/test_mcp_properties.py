@@ -8,13 +8,12 @@ import functools
 from typing import Any
 
 import jsonschema
-import mcp_types as types
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
 from mcp_schema_strategies import from_schema
-from mcp_support import Backend
+from mcp_support import Backend, text_of
 
 from sprinklr_mcp.mcp_server.tools import load_catalog
 
@@ -46,12 +45,6 @@ def arguments_strategy(name: str) -> st.SearchStrategy[dict[str, Any]]:
     schema = _without_urls(copy.deepcopy(dict(TOOLS[name].input_schema)))
     schema["properties"].pop("pageCursor", None)
     return from_schema(schema)
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(
-        block.text for block in result.content if isinstance(block, types.TextContent)
-    )
 
 
 @pytest.mark.parametrize("name", sorted(TOOLS))

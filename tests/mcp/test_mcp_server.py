@@ -10,7 +10,7 @@ import jsonschema
 import mcp_types as types
 import pytest
 from mcp import Client, MCPError
-from mcp_support import Backend
+from mcp_support import Backend, api_calls, text_of
 from sandbox_calls import PNG_BASE64, valid_calls
 
 from sprinklr_generated import models
@@ -20,16 +20,6 @@ from sprinklr_mcp.mcp_server.tools import ToolSpec, select_tools
 
 MODES = ["auto", "legacy"]
 SCHEMA_KEYS_FORBIDDEN = {"$ref", "$defs", "definitions"}
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(
-        block.text for block in result.content if isinstance(block, types.TextContent)
-    )
-
-
-def api_calls(backend: Backend) -> list[Any]:
-    return [call for call in backend.sandbox.calls if "/api/" in call.path]
 
 
 def walk(schema: Any) -> list[dict[str, Any]]:

@@ -10,13 +10,7 @@ from typing import Any
 
 import mcp_types as types
 from mcp import Client
-from mcp_support import Backend
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(
-        block.text for block in result.content if isinstance(block, types.TextContent)
-    )
+from mcp_support import Backend, text_of
 
 
 def data_of(result: types.CallToolResult) -> Any:
