@@ -362,7 +362,7 @@ async def login_unattended(
 
     Works only against a server that approves at once and responds to the
     authorize request with a redirect carrying the code (the sandbox's
-    auto-approving apps). Raises LoginError when it answers otherwise.
+    auto-approving apps). Raises LoginError when it responds in any other way.
     """
     name = settings.name
     state = secrets.token_urlsafe(32)

@@ -245,7 +245,7 @@ def _coerce_value(
 
     accepted = _schema_types(schema) - {"null"}
     if isinstance(value, str) and accepted and accepted <= {"array", "object"}:
-        # The path holds the argument's name and one part per level inside it.
+        # The path contains the argument's name and one part per level inside it.
         room = MAX_NESTING - (len(path) - 1)
         if json_text_depth(value, room) > room:
             raise _TooDeep(str(path[0]) if path else "")

@@ -161,7 +161,7 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_CONFIRM_TIMEOUT,
         metavar="SECONDS",
-        help="how long to wait for the user to answer a confirmation request "
+        help="how long to wait for the response to a confirmation request "
         "before the delete ends without running (default: %(default)g)",
     )
     group.add_argument(

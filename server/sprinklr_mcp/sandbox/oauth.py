@@ -353,7 +353,7 @@ class OAuthServer:
         if parameters.get("response_type") != "code":
             return _page(400, "Invalid request", "<p>response_type must be code.</p>")
         if parameters.get("redirect_uri") != app.redirect_uri:
-            # Sprinklr answers a callback URL mismatch with a server error.
+            # Sprinklr returns a server error for a callback URL mismatch.
             return _page(500, "Internal Server Error", "<p>Something went wrong.</p>")
 
         state = parameters.get("state")
@@ -391,7 +391,7 @@ class OAuthServer:
     async def handle_token(
         self, request: web.Request, environment: str
     ) -> web.StreamResponse:
-        """Answer a token request sent as a form body or as query parameters."""
+        """Handle a token request sent as a form body or as query parameters."""
         if request.method != "POST":
             return _oauth_error(405, "invalid_request", "use POST")
         parameters = dict(request.query)

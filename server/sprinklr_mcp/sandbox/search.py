@@ -289,7 +289,7 @@ async def next_page(request: web.Request) -> web.StreamResponse:
 
 
 def _still_present(state: SandboxState, entity_type: str, record: Record) -> bool:
-    """Return whether a record a cursor holds still exists, not deleted since."""
+    """Return whether a record in a search cursor still exists (not deleted since)."""
     if entity_type == "CASE":
         return record.get("id") in state.cases
     if entity_type == "COMMENT":
